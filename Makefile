@@ -1,0 +1,41 @@
+# Posting with Care — the two commands: `make lab` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(abspath $(VENV))/bin
+# nbgrader runs `alembic` in a subprocess, so the venv's bin/ must be on PATH.
+export PATH := $(BIN):$(PATH)
+LAB_ARGS ?=
+PYTEST_ARGS ?=
+
+.PHONY: lab test venv system-deps exercises lint check-exercises clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+## Open the course in JupyterLab, on the welcome lesson.
+lab: venv
+	$(BIN)/python -m course.lab $(LAB_ARGS)
+
+## Install Chromium, fonts and PostgreSQL when missing (needs root; skipped otherwise).
+system-deps:
+	bash scripts/system-deps.sh
+
+## Regenerate exercises/ (nbgrader release) from solutions/ (nbgrader source).
+exercises: venv
+	$(BIN)/python -m grader.release
+
+lint: venv
+	$(BIN)/ruff check .
+
+## Set up everything and run the whole test suite.
+test: venv system-deps
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache test-artifacts

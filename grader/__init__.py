@@ -1,0 +1,1 @@
+"""Posting with Care: the assessor's side (nbgrader plugins, answer keys, cohort grading)."""
