@@ -92,7 +92,7 @@ class Post(_Strict):
     lesson: str = Field(pattern=r"^\d{2}-[a-z0-9-]+$")
     platform: Platform
     account: Literal["professional", "personal"]
-    poster: str = Field(min_length=3, description="who is posting, e.g. 'a counsellor in private practice'")
+    poster: str = Field(min_length=3, description="who is posting, e.g. 'a trainee counsellor'")
     display_name: str = Field(min_length=2, description="the invented name shown on the card")
     handle: str | None = Field(default=None, pattern=r"^@[A-Za-z0-9_.]{2,30}$")
     text: str = Field(min_length=10)
@@ -162,7 +162,9 @@ def _validate_posts(path: Path, framework: Framework) -> list[Post]:
     }
     posts = []
     for index, entry in enumerate(data["posts"], start=1):
-        post_id = entry.get("id", f"entry #{index}") if isinstance(entry, dict) else f"entry #{index}"
+        post_id = f"entry #{index}"
+        if isinstance(entry, dict):
+            post_id = entry.get("id", post_id)
         try:
             post = Post.model_validate(entry)
         except ValidationError as error:
