@@ -185,7 +185,7 @@ def test_the_checker_catches_real_looking_contact_details(text: str, kind: str) 
 
 def test_the_checker_allows_invented_details_and_emergency_numbers() -> None:
     text = (
-        "Follow @HarbourLane_Talk, read https://harbourlane.example/social-media-policy, email "
+        "Follow @Gullwhistle_Talk, read https://gullwhistlelane.example/social-media-policy, email "
         "manager@lanternhouse.example, or call 999, NHS 111 or Samaritans on 116 123."
     )
     assert len(invented.find_contacts(text)) == 6
