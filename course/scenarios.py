@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+if TYPE_CHECKING:  # pandas is imported only when a DataFrame is asked for (lessons load faster)
+    import pandas as pd
 
 CONTENT_DIR = Path(__file__).parent / "content"
 POSTS_DIR = CONTENT_DIR / "posts"
@@ -210,6 +212,8 @@ def load(content_dir: Path | str = CONTENT_DIR) -> pd.DataFrame:
 
     List fields (``rules``, ``principles``, ``topics``) stay as Python lists in their cells.
     """
+    import pandas as pd
+
     posts = load_posts(content_dir)
     frame = pd.DataFrame([post.model_dump() for post in posts])
     return frame.set_index("id", drop=False)

@@ -1,0 +1,85 @@
+"""The course widgets (ipywidgets 8): post card, classify, quiz, branching response, reflection,
+and the trainer's discussion deck. Lessons use them through :mod:`course.show`.
+
+DOM contract (stable: browser tests select by these roles, labels and classes)
+------------------------------------------------------------------------------
+Every widget's root element has the class ``pwc-widget`` plus its own class below. Buttons are
+``<button>`` elements whose accessible name is their label; radios are
+``.widget-radio-box label > input[type=radio]`` whose accessible name is the label text.
+
+Post card (``PostCard``; also inside every classify, quiz item and discussion deck)
+    HTML widget ``.pwc-card`` containing ``article.pwc-post`` with ``data-post-id="pNNN"``,
+    ``aria-label="<Platform> post by <display name>"``; inside: ``.pwc-platform-name``,
+    ``.pwc-badge.pwc-badge-professional`` | ``.pwc-badge-personal``, ``.pwc-avatar``,
+    ``.pwc-name``, ``.pwc-handle`` (if any), ``.pwc-poster``, ``.pwc-post-text``,
+    ``.pwc-post-context`` (if any). All text is HTML-escaped.
+
+Classify (``.pwc-classify``)
+    radio group ``.pwc-verdict``, description "Your verdict", labels exactly ``acceptable`` and
+    ``not acceptable`` (use ``get_by_label("acceptable", exact=True)``); nothing chosen at first;
+    button ``button.pwc-check`` "Check my answer";
+    feedback ``.pwc-feedback.pwc-verdict-feedback``, which after a check also has
+    ``.pwc-correct`` or ``.pwc-incorrect`` (``.pwc-prompt`` when nothing was chosen). Its title
+    (after an ``aria-hidden`` ✓ or ✗ mark) is "Well judged: this post is <verdict>." or
+    "Not quite: this post is <verdict>. …", and the box
+    names "Rule N: <title>" (not-acceptable posts) or "No rule is broken here.", the
+    principle(s), and "Why: <explanation>".
+    Follow-up, only for not-acceptable posts, visible after the first verdict check:
+    box ``.pwc-followup``; radio group ``.pwc-rule-choice``, description
+    "Which rule does it break?", labels "Rule 1: <title>" … "Rule 6: <title>" (the titles in
+    ``content/framework.yaml``); button ``button.pwc-check-rule`` "Check the rule"; feedback
+    ``.pwc-feedback.pwc-rule-feedback`` + ``.pwc-correct`` | ``.pwc-incorrect`` | ``.pwc-prompt``
+    (text begins "Yes: this post breaks Rule N: …" or "Not this one. Rule N, “…”, is about
+    something else.").
+
+Quiz (``.pwc-quiz``)
+    status ``.pwc-quiz-status`` ("Post 1 of 10 · 0 right so far"; "Retry round: post 1 of 3 · …"
+    in a retry round); progress bar ``.pwc-progress`` (IntProgress, description "Progress";
+    value = posts answered this round, max = posts in the round); the current item is a
+    ``.pwc-classify`` inside ``.pwc-quiz-item`` (no follow-up; its verdict and check button are
+    disabled after the check); button ``button.pwc-next`` "Next post" ("See my score" on the
+    last post), shown after each check; at the end, summary ``.pwc-quiz-summary`` ("You judged
+    N of M posts right at the first try." and a ``ul.pwc-missed`` list), button
+    ``button.pwc-retry`` "Try the missed ones again" (only when some were missed) and
+    ``button.pwc-restart`` "Start the quiz again". Hidden controls have ``display: none``.
+
+Branching (``.pwc-branching``)
+    situation ``.pwc-situation``; radio group ``.pwc-response-choice``, description
+    "Your response", labels = the option texts of ``content/responses.yaml``; button
+    ``button.pwc-see`` "See what happens"; consequence ``.pwc-feedback.pwc-consequence`` +
+    ``.pwc-correct`` (the best option; text begins "This is the better path.") |
+    ``.pwc-incorrect`` ("Here is what could happen.") | ``.pwc-prompt``; after any choice,
+    ``.pwc-better-path`` (text begins "The better path").
+
+Reflection (``.pwc-reflection``)
+    textarea ``.pwc-reflection-text`` labelled "Your reflection"; button ``button.pwc-save``
+    "Save my reflection"; status ``.pwc-reflection-status`` ("Saved at HH:MM in …").
+
+Discussion deck, facilitator guide only (``.pwc-discussion``)
+    ``.pwc-discussion-count`` ("Scenario 1 of N (pNNN)"), ``.pwc-card``,
+    ``.pwc-discussion-prompt``, button ``button.pwc-reveal`` "Show the verdict" ->
+    ``.pwc-verdict-reveal``; buttons ``button.pwc-previous`` "Previous scenario" and
+    ``button.pwc-next`` "Next scenario".
+
+Inside feedback areas, boxes are ``div.pwc-box.pwc-box-<kind>`` (kind: correct, incorrect,
+prompt, better, situation, summary) with ``role="status"`` for feedback, and a first line
+``p.pwc-box-title``. In correct and incorrect boxes that line starts with an ``aria-hidden``
+"✓ " or "✗ " mark; "text begins" above means the text after the mark.
+"""
+
+from course.widgets.branching import Branching
+from course.widgets.classify import Classify
+from course.widgets.discussion import Discussion
+from course.widgets.post_card import PostCard, post_card_html
+from course.widgets.quiz import Quiz
+from course.widgets.reflection import Reflection
+
+__all__ = [
+    "Branching",
+    "Classify",
+    "Discussion",
+    "PostCard",
+    "Quiz",
+    "Reflection",
+    "post_card_html",
+]

@@ -1,0 +1,118 @@
+"""Classify: a post card, a verdict to choose, and kind feedback that names the rule.
+
+For a post that is not acceptable, a follow-up asks which rule it breaks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import ipywidgets as widgets
+
+from course import bank
+from course.scenarios import VERDICTS, Post
+from course.widgets import feedback
+from course.widgets.post_card import PostCard
+from course.widgets.styles import style_widget
+
+
+def auto() -> widgets.Layout:
+    """A fresh layout sized to its content (each widget needs its own: layouts are shared state)."""
+    return widgets.Layout(width="auto")
+
+
+WIDE_LABEL = {"description_width": "initial"}
+
+
+def verdict_choice() -> widgets.RadioButtons:
+    choice = widgets.RadioButtons(
+        options=list(VERDICTS),
+        value=None,
+        description="Your verdict",
+        tooltip="Is this post acceptable or not acceptable?",
+        style=WIDE_LABEL,
+        layout=auto(),
+    )
+    return choice.add_class("pwc-verdict")
+
+
+def rule_choice() -> widgets.RadioButtons:
+    options = [(feedback.rule_name(rule), rule.id) for rule in bank.framework().rules]
+    choice = widgets.RadioButtons(
+        options=options,
+        value=None,
+        description="Which rule does it break?",
+        style=WIDE_LABEL,
+        layout=auto(),
+    )
+    return choice.add_class("pwc-rule-choice")
+
+
+def button(label: str, css_class: str, tooltip: str, style: str = "primary") -> widgets.Button:
+    return widgets.Button(
+        description=label,
+        tooltip=tooltip,
+        button_style=style,
+        layout=widgets.Layout(width="auto", align_self="flex-start"),
+    ).add_class(css_class)
+
+
+class Classify(widgets.VBox):
+    """One practice post to judge.
+
+    ``followup`` adds the "which rule?" question for not-acceptable posts; ``lock`` disables the
+    verdict after the first check (the quiz uses this); ``on_checked(right)`` is called after
+    every check of a chosen verdict.
+    """
+
+    def __init__(
+        self,
+        post: Post,
+        *,
+        followup: bool = True,
+        lock: bool = False,
+        on_checked: Callable[[bool], None] | None = None,
+    ) -> None:
+        self.post = post
+        self.lock = lock
+        self.on_checked = on_checked
+        self.card = PostCard(post)
+        self.verdict = verdict_choice()
+        self.check = button(
+            "Check my answer", "pwc-check", "Check your verdict and read the feedback"
+        )
+        self.feedback = feedback.feedback_area("pwc-verdict-feedback")
+        self.rule = rule_choice()
+        self.check_rule = button(
+            "Check the rule", "pwc-check-rule", "Check which rule you chose", "info"
+        )
+        self.rule_feedback = feedback.feedback_area("pwc-rule-feedback")
+        self.followup = widgets.VBox(
+            [self.rule, self.check_rule, self.rule_feedback],
+            layout=widgets.Layout(display="none"),
+        ).add_class("pwc-followup")
+        self.has_followup = followup and post.verdict == "not acceptable"
+        self.check.on_click(self._check_verdict)
+        self.check_rule.on_click(self._check_rule)
+        super().__init__(
+            [style_widget(), self.card, self.verdict, self.check, self.feedback, self.followup]
+        )
+        self.add_class("pwc-widget")
+        self.add_class("pwc-classify")
+
+    def _check_verdict(self, _button: widgets.Button | None = None) -> None:
+        kind, html = feedback.verdict_feedback(self.post, self.verdict.value)
+        feedback.show(self.feedback, kind, html)
+        if kind == "prompt":
+            return
+        if self.lock:
+            self.verdict.disabled = True
+            self.check.disabled = True
+        if self.has_followup:
+            self.followup.layout.display = "flex"
+        if self.on_checked is not None:
+            self.on_checked(kind == "correct")
+
+    def _check_rule(self, _button: widgets.Button | None = None) -> None:
+        kind, html = feedback.rule_feedback(self.post, self.rule.value)
+        feedback.show(self.rule_feedback, kind, html)
