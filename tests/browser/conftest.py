@@ -1,0 +1,114 @@
+"""Fixtures for the real-browser tests: Debian's Chromium, one JupyterLab server per session
+serving a private copy of the course, a page per test module, and a screenshots folder.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import labserver
+import pytest
+from artifacts import REPO, SCREENSHOTS
+from playwright.sync_api import Browser, Page
+
+# Debian's Chromium (`make system-deps`); PWC_CHROMIUM names another build.
+CHROMIUM = Path(
+    os.environ.get("PWC_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+)
+# Folders of the project the server gets a copy of (those that exist).
+SERVED = ("course", "exercises")
+COPY_IGNORE = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", "*.pyc")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """Launch Debian's Chromium (never a downloaded one); skip when it is not installed."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"Chromium not found at {CHROMIUM}: run `make system-deps` to install it")
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    return {**browser_context_args, "viewport": {"width": 1280, "height": 1200}, "locale": "en-GB"}
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    """Where screenshots go: `test-artifacts/screenshots/` (gitignored). Look at them."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
+
+
+@pytest.fixture(scope="session")
+def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[labserver.LabServer]:
+    """JupyterLab on a free port, serving a copy of the course in a temporary folder."""
+    home = tmp_path_factory.mktemp("lab")
+    root = home / "project"
+    root.mkdir()
+    for name in SERVED:
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, root / name, ignore=COPY_IGNORE)
+    port, token = labserver.free_port(), secrets.token_hex(16)
+    env = labserver.isolated_env(home)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    server = labserver.start(
+        labserver.jupyterlab_command(sys.executable, root, port, token),
+        port=port,
+        token=token,
+        root=root,
+        env=env,
+        log=home / "jupyterlab.log",
+    )
+    yield server
+    labserver.stop(server)
+
+
+_FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> object:
+    report = yield
+    if report.when == "call":
+        item.stash[_FAILED] = report.failed
+    return report
+
+
+@pytest.fixture(autouse=True)
+def _screenshot_on_failure(request: pytest.FixtureRequest, screenshots: Path) -> Iterator[None]:
+    """When a test that used the shared page fails, keep a picture of what the page showed."""
+    yield
+    if request.node.stash.get(_FAILED, False) and "module_page" in request.fixturenames:
+        page = request.getfixturevalue("module_page")
+        name = re.sub(r"[^\w.-]+", "-", request.node.name).strip("-")
+        page.screenshot(path=screenshots / "failures" / f"{name}.png")
+
+
+@pytest.fixture(scope="module")
+def module_page(
+    browser: Browser, browser_context_args: dict, lab_server: labserver.LabServer
+) -> Iterator[Page]:
+    """One browser page shared by the tests of a module (a lesson is opened and run once);
+    its kernels are shut down afterwards."""
+    context = browser.new_context(**browser_context_args)
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    yield page
+    context.close()
+    lab_server.shut_down_kernels()
