@@ -1,0 +1,127 @@
+"""Autograde step in place of nbgrader's ``Execute``: score literal answers, run nothing.
+
+For each automatically marked item the grade cell gets one ``execute_result`` whose
+``text/plain`` is the points earned (nbgrader reads partial credit from it) and whose
+``text/html`` is the learner's feedback. A grade cell the learner deleted is put back after its
+answer. Every other code cell is left without outputs: no learner code runs, so nothing a
+learner writes can reach the key, the gradebook or other learners' work.
+
+An assignment with no key in ``grader/keys`` (one an instructor made in the formgrader, say) is
+not ours to score: it goes through nbgrader's own ``Execute``, as stock nbgrader would.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nbformat.v4 import new_code_cell, new_output
+from nbgrader import utils
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from traitlets import Bool, Unicode
+
+from grader import settings
+from grader.feedback import hints_html, item_feedback
+from grader.items import Assignment, Item, UnknownAssignment, load_assignment
+from grader.scoring import NotebookScore, policy_hints, read_answers, score_notebook
+
+# the notebook's own set-up and check lines: hidden in feedback even when metadata was stripped
+_COURSE_CODE = re.compile(r"course\.answers|^\s*check(_all|_policy)?\(", re.M)
+
+
+def _points_output(points: float, html: str):
+    return new_output(
+        "execute_result",
+        data={"text/plain": repr(float(points)), "text/html": html},
+        execution_count=None,
+    )
+
+
+def grade_cell(grade_id: str, points: float, source: str):
+    """A fresh, locked grade cell (used when the learner deleted one)."""
+    cell = new_code_cell(source)
+    cell.metadata = {
+        "deletable": False,
+        "editable": False,
+        "jupyter": {"source_hidden": True},
+        "nbgrader": {
+            "grade": True, "grade_id": grade_id, "locked": True, "points": float(points),
+            "schema_version": 3, "solution": False, "task": False,
+        },
+    }
+    cell["id"] = f"restored-{grade_id}".replace("_", "-")[:64]
+    return cell
+
+
+class LiteralScoring(NbGraderPreprocessor):
+    """Score the answers' literal values against the key in ``grader/keys``."""
+
+    show_correct_answer = Bool(
+        None,
+        allow_none=True,
+        help="Show the correct answer in feedback. None: use grader.settings (default hidden).",
+    ).tag(config=True)
+
+    keys_dir = Unicode("", help="Folder of answer keys (default: grader/keys).").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        assignment_id = resources["nbgrader"]["assignment"]
+        try:
+            assignment = load_assignment(assignment_id, self.keys_dir or None)
+        except UnknownAssignment:
+            self.log.warning("No key for %s in grader/keys: running it with Execute", assignment_id)
+            return Execute(parent=self.parent).preprocess(nb, resources)
+        show = settings.show_correct_answers(assignment.id, self.show_correct_answer)
+        self._restore_grade_cells(nb, assignment)
+        result = score_notebook(nb, assignment)
+        hints = policy_hints(nb, assignment) if assignment.check_cell else []
+        items = {item.grade_cell: item for item in assignment.auto_items}
+        written = {item.grade_cell: item for item in assignment.manual_items}
+        for cell in nb.cells:
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if cell.cell_type != "code":
+                if grade_id in written:
+                    cell.metadata["pwc"] = {"label": written[grade_id].label}
+                continue
+            cell.outputs = []
+            cell.execution_count = None
+            if not utils.is_grade(cell):
+                if _COURSE_CODE.search(cell.source):
+                    cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
+            elif grade_id in items:
+                self._write(cell, items[grade_id], result, show)
+            elif grade_id == assignment.check_cell:
+                cell.outputs = [_points_output(0.0, hints_html(hints))]
+                cell.metadata["pwc"] = {"label": "Check my policy (a hint, not a mark)"}
+        return nb, resources
+
+    def _write(self, cell, item: Item, result: NotebookScore, show: bool) -> None:
+        score = result.item(item.id)
+        feedback = item_feedback(item, score, show)
+        cell.outputs = [_points_output(score.points, feedback.html(score.correct))]
+        cell.metadata["pwc"] = {"label": item.label, "correct": score.correct}
+
+    def _restore_grade_cells(self, nb, assignment: Assignment) -> None:
+        """Put back grade cells the learner deleted, so that every item gets its mark."""
+        present = {
+            cell.metadata.nbgrader["grade_id"]
+            for cell in nb.cells
+            if utils.is_grade(cell) and "grade_id" in cell.metadata.get("nbgrader", {})
+        }
+        answers = read_answers(nb, assignment)
+        inserts = []
+        for order, item in enumerate(assignment.auto_items):
+            if item.grade_cell in present:
+                continue
+            self.log.warning("Grade cell %s was missing: put back", item.grade_cell)
+            where = answers[item.id].cell_index
+            source = f'from course.answers import check\ncheck("{item.variable}")'
+            cell = grade_cell(item.grade_cell, item.points, source)
+            inserts.append((len(nb.cells) if where is None else where + 1, order, cell))
+        if assignment.check_cell and assignment.check_cell not in present:
+            cell = grade_cell(assignment.check_cell, 0, "check_policy()")
+            inserts.append((len(nb.cells), len(inserts), cell))
+        with_ids = (nb.get("nbformat", 4), nb.get("nbformat_minor", 0)) >= (4, 5)
+        for position, _, cell in sorted(inserts, key=lambda x: (x[0], x[1]), reverse=True):
+            if not with_ids:
+                del cell["id"]
+            nb.cells.insert(position, cell)
