@@ -36,6 +36,7 @@ def make_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[labserver.Lab
         f"--ServerApp.port_retries=0 --IdentityProvider.token={token}"
     )
     env = labserver.isolated_env(home)
+    env["POSTING_WITH_CARE_HOME"] = str(home / "pwc")  # the course's own settings folder
     for name in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL"):  # when run from `make test`
         env.pop(name, None)
     server = labserver.start(
@@ -97,3 +98,12 @@ def test_lab_page_loads_the_nbgrader_labextension(make_lab: labserver.LabServer)
     extensions = {ext["name"] for ext in json.loads(config.group(1))["federated_extensions"]}
     assert "@jupyter/nbgrader" in extensions
     assert "@jupyter-widgets/jupyterlab-manager" in extensions
+
+
+def test_lab_serves_the_course_style_sheet(make_lab: labserver.LabServer) -> None:
+    """The course's custom.css (hiding the one-line code cells) reaches the browser."""
+    status, body = make_lab.get("lab")
+    assert status == 200 and "custom/custom.css" in body
+    status, css = make_lab.get("custom/custom.css")
+    assert status == 200
+    assert ".jp-InputPlaceholder" in css and "display: none" in css
