@@ -193,8 +193,8 @@ def lesson_cells(lesson: Lesson, content: Content) -> list[tuple[str, str]]:
         f"# {lesson.title}\n\n"
         f"*Lesson {lesson.number} of {total}* · **CPD time: about {lesson.minutes} minutes**\n\n"
         f"## In this lesson you will\n\n{bullets(lesson.objectives)}\n\n"
-        "> **To start the activities**, choose **Run ▸ Run All Cells** from the menu at the top. "
-        "Nothing here is marked, so try things freely."
+        "> **To start the activities**, choose **Run ▸ Run All Cells** from the menu at the top, "
+        "then scroll back up to here. Nothing here is marked, so try things freely."
     )
     body = body_cells(content.text(f"lessons/{lesson.id}.md"), lesson.id, content)
     footer: list[tuple[str, str]] = [
@@ -203,8 +203,7 @@ def lesson_cells(lesson: Lesson, content: Content) -> list[tuple[str, str]]:
             "markdown",
             f"## Reflect\n\n{lesson.reflection.strip()}\n\n"
             "Write in the box below if you like, then choose **Save my reflection**. Your note "
-            "is kept only on this computer, in your home folder, and is never marked or sent "
-            "anywhere.",
+            "is kept on this computer only, and is never marked or sent anywhere.",
         ),
         ("code", f'show.reflection("{lesson.id}")'),
         ("markdown", what_next(lesson, content.lessons)),

@@ -170,15 +170,52 @@ def test_welcome_lesson_explains_how_to_use_the_course() -> None:
         "Nothing you choose in them is marked",
         "CPD time",
         "**Tab** moves to the next control",
-        "**arrow keys**",
-        "**Space** or **Enter**",
+        "**Space** chooses the choice that has the focus",
+        "**Enter** presses the button that has the focus",
         "Every post, name, handle and business in the course is invented",
     ):
         assert phrase in text
+    # JupyterLab keeps the arrow keys for moving between cells, so the course must not
+    # promise them; and lessons save a reflection, so they must not claim to save nothing.
+    assert "arrow key" not in text.lower()
+    assert "marked, saved" not in text and "graded" not in text
     total = sum(lesson.minutes for lesson in LESSONS.values())
     assert f"That is {total} minutes of learning" in text
     for lesson in LESSONS.values():
         assert f"[{lesson.title}]({lesson.id}.ipynb) | {lesson.minutes} |" in text
+
+
+@pytest.mark.parametrize("lesson_id", LESSON_IDS)
+def test_lesson_says_how_to_start_and_where_to_look_after_run_all(lesson_id: str) -> None:
+    header = squash(read(LESSONS_DIR / f"{lesson_id}.ipynb").cells[0].source)
+    assert "**Run ▸ Run All Cells**" in header and "then scroll back up to here" in header
+
+
+def test_welcome_lesson_has_at_least_five_warm_up_posts() -> None:
+    calls = code_calls(read(LESSONS_DIR / "01-welcome.ipynb"))
+    warm_ups = [arg for name, arg in calls if name == "classify"]
+    assert len(warm_ups) >= 5
+    assert sorted(warm_ups) == sorted(p.id for p in POSTS.values() if p.lesson == "01-welcome")
+
+
+KEYS = ROOT / "grader" / "keys"
+COUNTED = re.compile(r"\b(\d+) (?:new |short )?(?:posts|situations|parts|minutes)\b")
+
+
+@pytest.mark.parametrize("lesson_id", [i for i in LESSON_IDS if LESSONS[i].exercise])
+def test_exercise_pointers_match_the_exercises(lesson_id: str) -> None:
+    """The title and every count a lesson gives for its exercise agree with the exercise."""
+    exercise = LESSONS[lesson_id].exercise
+    key_file = KEYS / f"{Path(exercise.path).stem}.yaml"
+    if not key_file.exists():
+        pytest.skip(f"no answer key {key_file.name} yet")
+    key = yaml.safe_load(key_file.read_text(encoding="utf-8"))
+    assert exercise.title == f"Exercise {key['number']}: {key['title']}"
+    sizes = [len(part["entries"]) for part in key["parts"]]
+    known = {*sizes, sum(sizes), key["minutes"]}
+    counts = [int(n) for n in COUNTED.findall(exercise.note)]
+    assert counts, f"{lesson_id}: say how many posts, situations or parts the exercise has"
+    assert set(counts) <= known, f"{lesson_id}: {counts} but the exercise has {sorted(known)}"
 
 
 def test_trainer_notes_stay_out_of_the_learners_lessons() -> None:
@@ -204,9 +241,49 @@ def test_facilitator_guide_has_a_deck_per_lesson_every_situation_and_a_debrief()
     assert sorted(arg for name, arg in calls if name == "response") == sorted(RESPONSES)
     text = markdown(nb)
     assert "## After the exercises: the debrief" in text
+    assert "View ▸ Appearance ▸ Presentation Mode" in text
+    assert "View ▸ Appearance ▸ Simple Interface" in text
     for lesson in LESSONS.values():
         assert f"## Lesson {lesson.number}: {lesson.title}" in text
         assert f"| **Total** | **{lesson.minutes}** |" in text
+
+
+def guide_tables() -> list[list[tuple[str, int]]]:
+    """Every (activity, minutes) table in the guide that ends with a **Total** row, the total
+    row included as ("TOTAL", n)."""
+    tables, rows = [], []
+    for line in markdown(read(GUIDE)).splitlines():
+        match = re.fullmatch(r"\| (.+?) \| (?:\*\*)?(\d+)(?:\*\*)? \|", line.strip())
+        if not match:
+            rows = []
+            continue
+        label, minutes = match.group(1), int(match.group(2))
+        if label == "**Total**":
+            tables.append([*rows, ("TOTAL", minutes)])
+            rows = []
+        else:
+            rows.append((label, minutes))
+    return tables
+
+
+def test_every_timing_table_in_the_guide_adds_up() -> None:
+    tables = guide_tables()
+    assert len(tables) >= len(LESSON_IDS) + 2  # a table per lesson and the workshop plans
+    for table in tables:
+        *rows, (_, total) = table
+        assert sum(minutes for _, minutes in rows) == total, table
+
+
+def test_workshop_plans_teach_the_rules_before_exercise_1_in_the_room() -> None:
+    plans = [t for t in guide_tables() if any(label.startswith("Break") for label, _ in t)]
+    assert {t[-1][1] for t in plans} == {150, 180}
+    for plan in plans:
+        labels = [label for label, _ in plan]
+        exercise = next((i for i, label in enumerate(labels) if "Exercise 1" in label), None)
+        if exercise is not None and labels[exercise].startswith("Exercise 1"):
+            taught = " ".join(labels[:exercise])
+            for lesson in ("Lesson 3", "Lesson 4", "Lesson 5", "Lesson 6"):
+                assert lesson in taught, f"Exercise 1 comes before {lesson}: {labels}"
 
 
 # --- the builder ----------------------------------------------------------------------------

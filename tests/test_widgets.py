@@ -7,6 +7,7 @@ first in this process against fixture content, then once inside a real kernel.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import stat
 from html.parser import HTMLParser
@@ -17,15 +18,17 @@ import ipywidgets as widgets
 import nbformat
 import pytest
 import yaml
+from markupsafe import escape
 from nbclient import NotebookClient
 
 from course import bank
 from course.responses import Response
 from course.scenarios import CONTENT_DIR, PLATFORM_NAMES, VERDICTS, ContentError, Platform
-from course.widgets import Branching, Classify, Discussion, PostCard, Quiz, Reflection
+from course.widgets import Branching, Classify, Discussion, PostCard, Quiz, Reflection, feedback
 from course.widgets.post_card import initials, post_card_html
+from course.widgets.quiz import excerpt
 from course.widgets.reflection import HOME_ENV, reflections_path
-from course.widgets.styles import PLATFORM_COLOURS, TEXT_PAIRS, contrast
+from course.widgets.styles import CSS, PLATFORM_COLOURS, TEXT_PAIRS, contrast
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSON = "03-never-disclose"
@@ -134,7 +137,7 @@ def test_post_card_escapes_every_piece_of_text(content: Path) -> None:
     assert "&lt;script&gt;alert(&#39;boo&#39;)&lt;/script&gt;" in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "&lt;i&gt;Rook&lt;/i&gt; &amp; Wren" in html
-    assert "a &lt;b&gt;counsellor&lt;/b&gt; &amp; trainer" in html
+    assert "A &lt;b&gt;counsellor&lt;/b&gt; &amp; trainer" in html
     assert "&lt;a href=&#39;https://evil.example&#39;&gt;a link&lt;/a&gt; &amp; more" in html
 
 
@@ -150,9 +153,10 @@ def test_post_card_looks_like_its_platform(content: Path) -> None:
         "Professional account",
         ">LQ<",
         "@lanternquay_test",
-        "Posted by a counsellor in private practice",
+        "<div class='pwc-poster'>A counsellor in private practice</div>",
     ):
         assert expected in html
+    assert "Posted by" not in html  # the line must read as well under a friend request
     assert "pwc-post-context" not in html
     personal = post_card_html(bank.post("p903"))
     assert "Personal account" in personal and "pwc-post-context" in personal
@@ -185,6 +189,54 @@ def test_text_colours_meet_wcag_aa_contrast(use: str) -> None:
     assert contrast(foreground, background) >= 4.5
 
 
+def css_rules(css: str) -> dict[str, str]:
+    """{selector: declarations} for each rule of a flat style sheet."""
+    return {
+        " ".join(selector.split()): body
+        for selector, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css)
+    }
+
+
+def test_every_text_and_background_colour_pair_in_the_style_sheet_is_contrast_checked() -> None:
+    checked = set(TEXT_PAIRS.values())
+    pairs = []
+    for selector, body in css_rules(CSS).items():
+        text = re.search(r"(?<![-\w])color:\s*(#[0-9a-f]{6})", body)
+        background = re.search(r"background(?:-color)?:\s*(#[0-9a-f]{6})", body)
+        if text and background:
+            pairs.append((selector, (text.group(1), background.group(1))))
+    assert len(pairs) >= 10
+    assert [s for s, pair in pairs if pair not in checked] == []
+    buttons = [pair for selector, pair in pairs if ".jupyter-button" in selector]
+    assert len(buttons) == 4  # primary and secondary, each plain and on hover
+    assert all(contrast(*pair) >= 4.5 for pair in buttons)
+
+
+def test_buttons_use_the_course_colours_not_ipywidgets_styles(content: Path) -> None:
+    roots = [
+        Quiz(bank.lesson_posts(LESSON), seed=1),
+        Classify(bank.post("p901")),
+        Branching(next(iter(bank.responses().values()))),
+        Reflection(bank.lesson(LESSON)),
+        Discussion(bank.lesson_posts(LESSON)),
+    ]
+    buttons = [w for root in roots for w in all_widgets(root) if isinstance(w, widgets.Button)]
+    assert len(buttons) >= 10
+    for button in buttons:
+        assert button.button_style == "", button.description
+        assert len(classes(button) & {"pwc-primary", "pwc-secondary"}) == 1, button.description
+
+
+def test_the_style_sheet_follows_the_lesson_font_size_and_hides_code_placeholders() -> None:
+    rules = css_rules(CSS)
+    assert "var(--jp-content-font-size1" in rules[".pwc-widget"]
+    assert re.findall(r"font-size:\s*[\d.]+px", CSS) == []  # em, or the theme's own sizes
+    labels = next(body for sel, body in rules.items() if ".widget-radio-box label" in sel)
+    assert "var(--jp-content-font-size1" in labels  # choices as large as the card text
+    hide = ".jp-Notebook:has(.pwc-widget) .jp-CodeCell .jp-InputPlaceholder"
+    assert "display: none" in rules[hide]
+
+
 def test_contrast_calculation_matches_known_values() -> None:
     assert contrast("#000000", "#ffffff") == pytest.approx(21)
     assert contrast("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
@@ -214,13 +266,11 @@ def test_checking_without_a_choice_asks_for_one(content: Path) -> None:
 @pytest.mark.parametrize(
     ("post_id", "chosen", "kind", "opening"),
     [
-        ("p901", "not acceptable", "correct", "Well judged: this post is <strong>not acceptable"),
-        ("p901", "acceptable", "incorrect", "Not quite: this post is <strong>not acceptable"),
         ("p902", "acceptable", "correct", "Well judged: this post is <strong>acceptable"),
         ("p902", "not acceptable", "incorrect", "Not quite: this post is <strong>acceptable"),
     ],
 )
-def test_verdict_feedback_says_right_or_not_and_explains(
+def test_acceptable_post_feedback_explains_everything_at_once(
     content: Path, post_id: str, chosen: str, kind: str, opening: str
 ) -> None:
     post = bank.post(post_id)
@@ -230,28 +280,90 @@ def test_verdict_feedback_says_right_or_not_and_explains(
     html = widget.feedback.value
     assert state(widget.feedback) == {f"pwc-{kind}"}
     assert opening in html
+    assert "No rule is broken here." in html
+    assert f"It keeps to <strong>Rule 1: {bank.rules()['disclose'].title}</strong>" in html
+    assert "Principle it reflects" in html and bank.principles()["beneficence"].name in html
     assert EXPLANATION in html
-    for principle in post.principles:
-        assert bank.principles()[principle].name in html
-    rules = bank.rules()
-    if post.verdict == "not acceptable":
-        assert "Rule 1: Never share anything about a client online." in html
-        assert "Rule 2: Don&#39;t engage with clients on social media." in html
-        assert "Principles at stake" in html
-    else:
-        assert "No rule is broken here." in html
-        assert f"It keeps to <strong>Rule 1: {rules['disclose'].title}</strong>" in html
-        assert "Principle it reflects" in html
+    assert hidden(widget.followup)
 
 
-def test_feedback_state_switches_when_the_learner_changes_their_mind(content: Path) -> None:
+@pytest.mark.parametrize(
+    ("chosen", "kind", "opening"),
+    [
+        ("not acceptable", "correct", "Well judged: this post is <strong>not acceptable"),
+        ("acceptable", "incorrect", "Not quite: this post is <strong>not acceptable"),
+    ],
+)
+def test_not_acceptable_verdict_feedback_asks_for_the_rule_before_giving_reasons(
+    content: Path, chosen: str, kind: str, opening: str
+) -> None:
     widget = Classify(bank.post("p901"))
-    widget.verdict.value = "acceptable"
+    widget.verdict.value = chosen
     widget.check.click()
-    assert state(widget.feedback) == {"pwc-incorrect"}
+    html = widget.feedback.value
+    assert state(widget.feedback) == {f"pwc-{kind}"}
+    assert opening in html
+    assert "Which rule does it break?" in html
+    assert ("useful one to learn from" in html) == (kind == "incorrect")
+    for giveaway in ("Never share anything", "Don&#39;t engage", "Principle", "Why:", EXPLANATION):
+        assert giveaway not in html
+    assert not hidden(widget.followup) and widget.rule.value is None
+
+
+@pytest.mark.parametrize(
+    ("chosen", "kind", "opening"),
+    [
+        ("not acceptable", "correct", "Well judged: this post is <strong>not acceptable"),
+        ("acceptable", "incorrect", "Not quite: this post is <strong>not acceptable"),
+    ],
+)
+def test_without_the_follow_up_a_not_acceptable_post_explains_everything_at_once(
+    content: Path, chosen: str, kind: str, opening: str
+) -> None:
+    widget = Classify(bank.post("p901"), followup=False)
+    widget.verdict.value = chosen
+    widget.check.click()
+    html = widget.feedback.value
+    assert state(widget.feedback) == {f"pwc-{kind}"} and opening in html
+    assert "Rule 1: Never share anything about a client online." in html
+    assert "Rule 2: Don&#39;t engage with clients on social media." in html
+    assert "Principles at stake" in html and EXPLANATION in html
+    assert "Which rule does it break?" not in html
+    assert hidden(widget.followup)
+
+
+def test_the_verdict_locks_after_the_first_check(content: Path) -> None:
+    """Once told the answer, a learner cannot switch and be praised for it."""
+    widget = Classify(bank.post("p902"))
     widget.verdict.value = "not acceptable"
     widget.check.click()
-    assert state(widget.feedback) == {"pwc-correct"}
+    assert state(widget.feedback) == {"pwc-incorrect"}
+    assert widget.verdict.disabled and widget.check.disabled
+    told = widget.feedback.value
+    widget.verdict.value = "acceptable"  # even if a value slipped through
+    widget._check_verdict()
+    assert widget.feedback.value == told and "Well judged" not in told
+
+
+def test_a_prompt_goes_away_once_a_choice_is_made(content: Path) -> None:
+    widget = Classify(bank.post("p901"))
+    widget.check.click()
+    assert state(widget.feedback) == {"pwc-prompt"}
+    widget.verdict.value = "acceptable"
+    assert widget.feedback.value == "" and state(widget.feedback) == set()
+    widget.check.click()
+    widget.check_rule.click()
+    assert state(widget.rule_feedback) == {"pwc-prompt"}
+    widget.rule.value = "disclose"
+    assert widget.rule_feedback.value == "" and state(widget.rule_feedback) == set()
+
+
+def test_feedback_class_and_text_reach_the_browser_in_one_message(content: Path) -> None:
+    area = feedback.feedback_area("pwc-verdict-feedback")
+    sent: list[set[str] | None] = []
+    area.send_state = lambda key=None: sent.append(None if key is None else set(key))
+    feedback.show(area, "correct", "<p>Right.</p>")
+    assert sent == [{"_dom_classes", "value"}]
 
 
 def test_rule_follow_up_appears_only_for_not_acceptable_posts(content: Path) -> None:
@@ -289,24 +401,39 @@ def test_without_followup_there_is_no_rule_question(content: Path) -> None:
     ],
 )
 def test_rule_feedback(content: Path, chosen: str | None, kind: str, expected: str) -> None:
-    widget = Classify(bank.post("p901"))
-    widget.verdict.value = "not acceptable"
+    post = bank.post("p901")
+    widget = Classify(post)
+    widget.verdict.value = "acceptable"
     widget.check.click()
     widget.rule.value = chosen
     widget.check_rule.click()
+    html = widget.rule_feedback.value
     assert state(widget.rule_feedback) == {f"pwc-{kind}"}
-    assert expected in widget.rule_feedback.value
+    assert expected in html
+    if kind == "prompt":
+        assert not widget.rule.disabled
+        return
+    # The reasons come now, after the rule check, whether it was right or not.
+    assert "Principles at stake" in html and EXPLANATION in html
+    for principle in post.principles:
+        assert bank.principles()[principle].name in html
     if kind == "incorrect":
-        assert "The rules it breaks:" in widget.rule_feedback.value
-        assert "Rule 2: Don&#39;t engage" in widget.rule_feedback.value
+        assert "The rules it breaks:" in html
+        assert "Rule 2: Don&#39;t engage" in html
+    # Each rule's text is said once in the whole widget, not in every box.
+    both = widget.feedback.value + html
+    for rule_id in post.rules:
+        assert both.count(str(escape(bank.rules()[rule_id].plain))) == 1, rule_id
+    assert widget.rule.disabled and widget.check_rule.disabled
 
 
-def test_lock_disables_the_verdict_after_a_check_and_reports_it(content: Path) -> None:
+def test_checking_reports_the_first_verdict_once(content: Path) -> None:
     seen: list[bool] = []
-    widget = Classify(bank.post("p902"), lock=True, on_checked=seen.append)
+    widget = Classify(bank.post("p902"), on_checked=seen.append)
     widget.check.click()
     assert seen == [] and not widget.verdict.disabled
     widget.verdict.value = "not acceptable"
+    widget.check.click()
     widget.check.click()
     assert seen == [False]
     assert widget.verdict.disabled and widget.check.disabled
@@ -353,6 +480,7 @@ def test_quiz_shows_one_post_at_a_time_with_progress(content: Path) -> None:
     assert quiz.progress.description == "Progress"
     assert (quiz.progress.value, quiz.progress.max) == (0, total)
     assert f"Post 1 of {total}" in quiz.status.value
+    assert "right so far" not in quiz.status.value  # no score before the first answer
     assert len(quiz.slot.children) == 1 and quiz.slot.children[0] is quiz.item
     assert hidden(quiz.next) and hidden(quiz.retry) and hidden(quiz.restart)
     quiz.next.click()  # nothing answered yet: stays put
@@ -382,12 +510,18 @@ def test_quiz_scores_first_answers_and_offers_the_missed_ones_again(content: Pat
     summary = quiz.summary.value
     assert f"You judged {total - len(missed_ids)} of {total} posts right" in summary
     assert summary.count("<li>") == len(missed_ids)
+    missed_list = summary.split("<ul class='pwc-missed'>")[1].split("</ul>")[0]
+    for post_id in missed_ids:
+        assert str(escape(excerpt(bank.post(post_id)))) in missed_list
+    assert "acceptable" not in missed_list  # the retry would be given away
+    assert quiz.progress.value == total
     assert not hidden(quiz.retry) and quiz.retry.description == "Try the missed ones again"
     assert not hidden(quiz.restart)
 
     quiz.retry.click()
     assert sorted(p.id for p in quiz.round) == sorted(missed_ids)
     assert quiz.score == 0 and quiz.progress.max == len(missed_ids)
+    assert quiz.progress.value == 0
     assert "Retry round: post 1 of" in quiz.status.value
     assert quiz.summary.value == "" and hidden(quiz.retry)
     for _ in range(len(missed_ids)):
@@ -396,6 +530,38 @@ def test_quiz_scores_first_answers_and_offers_the_missed_ones_again(content: Pat
     assert hidden(quiz.retry) and not hidden(quiz.restart)
     quiz.restart.click()
     assert len(quiz.round) == total and "Post 1 of" in quiz.status.value
+    assert quiz.progress.value == 0 and quiz.progress.max == total
+
+
+@pytest.mark.parametrize(
+    ("right", "expected"),
+    [
+        (True, "You judged the 1 post right at the first try. Well done."),
+        (False, "You judged 0 of 1 post right at the first try."),
+    ],
+)
+def test_a_one_post_quiz_speaks_in_the_singular(content: Path, right: bool, expected: str) -> None:
+    quiz = Quiz([bank.post("p902")], seed=0)
+    answer_current(quiz, right)
+    assert expected in quiz.summary.value
+    assert "posts" not in quiz.summary.value
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Short and sweet.", "Short and sweet."),
+        (
+            "Long day. My 4pm client, a teacher going through a messy divorce, finally cried.",
+            "Long day. My 4pm client, a teacher going through a messy…",
+        ),
+        ("x" * 70, "x" * 60 + "…"),
+    ],
+)
+def test_missed_posts_are_named_by_a_short_excerpt(content: Path, text: str, expected: str) -> None:
+    post = bank.post("p902").model_copy(update={"text": text})
+    assert excerpt(post) == expected
+    assert len(excerpt(post)) <= 61
 
 
 def test_retry_rounds_reshuffle_the_missed_posts(content: Path) -> None:
@@ -449,7 +615,8 @@ def test_branching_shows_consequences_and_the_better_path(content: Path) -> None
     assert "pwc-better-path" in classes(widget.better)
 
     best = next(i for i, o in enumerate(response.options) if o.best)
-    widget.choice.value = best
+    widget.choice.value = best  # the consequence shown was for the other option
+    assert widget.consequence.value == "" and state(widget.consequence) == set()
     widget.see.click()
     assert state(widget.consequence) == {"pwc-correct"}
     assert "This is the better path." in widget.consequence.value
@@ -466,7 +633,8 @@ def test_reflection_is_saved_privately_outside_the_course(content: Path, tmp_pat
     saved = json.loads(path.read_text(encoding="utf-8"))
     assert saved[LESSON]["text"] == "I will check my settings <today> & tell my supervisor."
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert "Saved at" in widget.status.value
+    assert "Saved on this computer only" in widget.status.value
+    assert str(path) not in widget.status.value and "<code>" not in widget.status.value
     again = Reflection(bank.lesson(LESSON))
     assert again.text.value == "I will check my settings <today> & tell my supervisor."
 
@@ -489,7 +657,9 @@ def test_an_unreadable_reflections_file_does_not_break_the_lesson(content: Path)
 def test_discussion_deck_reveals_the_verdict_on_demand(content: Path) -> None:
     posts = bank.lesson_posts(LESSON)
     deck = Discussion(posts)
-    assert f"Scenario 1 of {len(posts)}" in deck.counter.value
+    first = posts[0]
+    expected = f"Scenario 1 of {len(posts)}</strong> ({first.id}, {first.difficulty})"
+    assert expected in deck.counter.value
     assert f"data-post-id='{posts[0].id}'" in deck.card.value
     assert deck.verdict.value == "" and deck.previous.disabled
     deck.reveal.click()

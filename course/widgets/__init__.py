@@ -4,59 +4,67 @@ and the trainer's discussion deck. Lessons use them through :mod:`course.show`.
 DOM contract (stable: browser tests select by these roles, labels and classes)
 ------------------------------------------------------------------------------
 Every widget's root element has the class ``pwc-widget`` plus its own class below. Buttons are
-``<button>`` elements whose accessible name is their label; radios are
-``.widget-radio-box label > input[type=radio]`` whose accessible name is the label text.
+``<button>`` elements whose accessible name is their label, with the class ``pwc-primary`` or
+``pwc-secondary`` (the course's own colours; no ipywidgets ``button_style``); radios are
+``.widget-radio-box label > input[type=radio]`` whose accessible name is the label text, and
+the group's visible label is its description (``.widget-label``). Disabled means locked.
 
 Post card (``PostCard``; also inside every classify, quiz item and discussion deck)
     HTML widget ``.pwc-card`` containing ``article.pwc-post`` with ``data-post-id="pNNN"``,
     ``aria-label="<Platform> post by <display name>"``; inside: ``.pwc-platform-name``,
     ``.pwc-badge.pwc-badge-professional`` | ``.pwc-badge-personal``, ``.pwc-avatar``,
-    ``.pwc-name``, ``.pwc-handle`` (if any), ``.pwc-poster``, ``.pwc-post-text``,
-    ``.pwc-post-context`` (if any). All text is HTML-escaped.
+    ``.pwc-name``, ``.pwc-handle`` (if any), ``.pwc-poster`` (whose account it is, capitalised,
+    e.g. "A counsellor in private practice"), ``.pwc-post-text``, ``.pwc-post-context`` (if
+    any). All text is HTML-escaped.
 
 Classify (``.pwc-classify``)
     radio group ``.pwc-verdict``, description "Your verdict", labels exactly ``acceptable`` and
     ``not acceptable`` (use ``get_by_label("acceptable", exact=True)``); nothing chosen at first;
-    button ``button.pwc-check`` "Check my answer";
-    feedback ``.pwc-feedback.pwc-verdict-feedback``, which after a check also has
-    ``.pwc-correct`` or ``.pwc-incorrect`` (``.pwc-prompt`` when nothing was chosen). Its title
-    (after an ``aria-hidden`` ✓ or ✗ mark) is "Well judged: this post is <verdict>." or
-    "Not quite: this post is <verdict>. …", and the box
-    names "Rule N: <title>" (not-acceptable posts) or "No rule is broken here.", the
-    principle(s), and "Why: <explanation>".
-    Follow-up, only for not-acceptable posts, visible after the first verdict check:
-    box ``.pwc-followup``; radio group ``.pwc-rule-choice``, description
-    "Which rule does it break?", labels "Rule 1: <title>" … "Rule 6: <title>" (the titles in
-    ``content/framework.yaml``); button ``button.pwc-check-rule`` "Check the rule"; feedback
-    ``.pwc-feedback.pwc-rule-feedback`` + ``.pwc-correct`` | ``.pwc-incorrect`` | ``.pwc-prompt``
-    (text begins "Yes: this post breaks Rule N: …" or "Not this one. Rule N, “…”, is about
-    something else.").
+    button ``button.pwc-check`` "Check my answer"; feedback ``.pwc-feedback.pwc-verdict-feedback``,
+    which after a check also has ``.pwc-correct`` or ``.pwc-incorrect`` (``.pwc-prompt`` when
+    nothing was chosen; the prompt clears when a choice is made). The first check of a chosen
+    verdict locks the radios and the button. Its title (after an ``aria-hidden`` ✓ or ✗ mark)
+    is "Well judged: this post is <verdict>." or "Not quite: this post is <verdict>. …".
+    Acceptable posts (and every post when there is no follow-up): the box also names
+    "No rule is broken here." or "Rule N: <title>", the principle(s), and "Why: <explanation>".
+    Not-acceptable posts with the follow-up: the box only asks "Which rule does it break? …";
+    the follow-up box ``.pwc-followup`` becomes visible: radio group ``.pwc-rule-choice``,
+    description "Which rule does it break?", labels "Rule 1: <title>" … "Rule 6: <title>" (the
+    titles in ``content/framework.yaml``); button ``button.pwc-check-rule`` "Check the rule";
+    feedback ``.pwc-feedback.pwc-rule-feedback`` + ``.pwc-correct`` | ``.pwc-incorrect`` |
+    ``.pwc-prompt``, text beginning "Yes: this post breaks Rule N: …" or "Not this one. Rule N,
+    “…”, is about something else." and then giving the rule(s) it breaks, the principle(s) and
+    "Why: <explanation>". A rule check of a chosen rule locks the rule radios and button.
 
 Quiz (``.pwc-quiz``)
-    status ``.pwc-quiz-status`` ("Post 1 of 10 · 0 right so far"; "Retry round: post 1 of 3 · …"
-    in a retry round); progress bar ``.pwc-progress`` (IntProgress, description "Progress";
-    value = posts answered this round, max = posts in the round); the current item is a
-    ``.pwc-classify`` inside ``.pwc-quiz-item`` (no follow-up; its verdict and check button are
-    disabled after the check); button ``button.pwc-next`` "Next post" ("See my score" on the
-    last post), shown after each check; at the end, summary ``.pwc-quiz-summary`` ("You judged
-    N of M posts right at the first try." and a ``ul.pwc-missed`` list), button
-    ``button.pwc-retry`` "Try the missed ones again" (only when some were missed) and
-    ``button.pwc-restart`` "Start the quiz again". Hidden controls have ``display: none``.
+    status ``.pwc-quiz-status`` ("Post 1 of 10" before the first answer, then
+    "Post 2 of 10 · 1 right so far"; "Retry round: post 1 of 3" in a retry round); progress bar
+    ``.pwc-progress`` (IntProgress, description "Progress"; value = posts answered this round,
+    0 at the start of every round; max = posts in the round); the current item is a
+    ``.pwc-classify`` inside ``.pwc-quiz-item`` (no follow-up); button ``button.pwc-next``
+    "Next post" ("See my score" on the last post), shown after each check; at the end, summary
+    ``.pwc-quiz-summary`` ("You judged N of M posts right at the first try." and a
+    ``ul.pwc-missed`` list, one ``li`` per missed post: "<Platform>: “<first ~60 characters>…”",
+    never the verdict), button ``button.pwc-retry`` "Try the missed ones again" (only when some
+    were missed) and ``button.pwc-restart`` "Start the quiz again". Hidden controls have
+    ``display: none``.
 
 Branching (``.pwc-branching``)
     situation ``.pwc-situation``; radio group ``.pwc-response-choice``, description
     "Your response", labels = the option texts of ``content/responses.yaml``; button
     ``button.pwc-see`` "See what happens"; consequence ``.pwc-feedback.pwc-consequence`` +
     ``.pwc-correct`` (the best option; text begins "This is the better path.") |
-    ``.pwc-incorrect`` ("Here is what could happen.") | ``.pwc-prompt``; after any choice,
-    ``.pwc-better-path`` (text begins "The better path").
+    ``.pwc-incorrect`` ("Here is what could happen.") | ``.pwc-prompt``, emptied (no state
+    class) when another option is chosen; after any choice, ``.pwc-better-path`` (text begins
+    "The better path").
 
 Reflection (``.pwc-reflection``)
     textarea ``.pwc-reflection-text`` labelled "Your reflection"; button ``button.pwc-save``
-    "Save my reflection"; status ``.pwc-reflection-status`` ("Saved at HH:MM in …").
+    "Save my reflection"; status ``.pwc-reflection-status`` ("Saved on this computer only
+    (HH:MM).").
 
 Discussion deck, facilitator guide only (``.pwc-discussion``)
-    ``.pwc-discussion-count`` ("Scenario 1 of N (pNNN)"), ``.pwc-card``,
+    ``.pwc-discussion-count`` ("Scenario 1 of N (pNNN, easy|medium|hard)"), ``.pwc-card``,
     ``.pwc-discussion-prompt``, button ``button.pwc-reveal`` "Show the verdict" ->
     ``.pwc-verdict-reveal``; buttons ``button.pwc-previous`` "Previous scenario" and
     ``button.pwc-next`` "Next scenario".
@@ -64,7 +72,11 @@ Discussion deck, facilitator guide only (``.pwc-discussion``)
 Inside feedback areas, boxes are ``div.pwc-box.pwc-box-<kind>`` (kind: correct, incorrect,
 prompt, better, situation, summary) with ``role="status"`` for feedback, and a first line
 ``p.pwc-box-title``. In correct and incorrect boxes that line starts with an ``aria-hidden``
-"✓ " or "✗ " mark; "text begins" above means the text after the mark.
+"✓ " or "✗ " mark; "text begins" above means the text after the mark. A feedback area's state
+class and text change in one message, so they arrive together.
+
+The style sheet (``.pwc-style``, in every widget) also hides the collapsed-code placeholders
+(``.jp-InputPlaceholder`` of code cells) in a notebook that shows a course widget.
 """
 
 from course.widgets.branching import Branching

@@ -1,6 +1,7 @@
 """Branching: a situation online, a choice of responses, what each leads to, and the better path.
 
 Learners may try every option; each check shows that option's consequence, then the better path.
+Choosing another option clears the consequence shown for the last one.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ class Branching(widgets.VBox):
         self.consequence = feedback.feedback_area("pwc-consequence")
         self.better = widgets.HTML("").add_class("pwc-better-path")
         self.see.on_click(self._see)
+        self.choice.observe(lambda _change: feedback.clear(self.consequence), names="value")
         super().__init__(
             [style_widget(), self.situation, self.choice, self.see, self.consequence, self.better]
         )

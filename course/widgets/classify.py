@@ -1,6 +1,9 @@
 """Classify: a post card, a verdict to choose, and kind feedback that names the rule.
 
-For a post that is not acceptable, a follow-up asks which rule it breaks.
+The first checked verdict is the learner's answer: the choice locks, so the feedback can never
+praise an answer it has just given away. For a post that is not acceptable, the verdict check
+only says right or not and asks which rule the post breaks; the rule, the principles and the
+explanation follow the rule check (which locks too).
 """
 
 from __future__ import annotations
@@ -48,21 +51,24 @@ def rule_choice() -> widgets.RadioButtons:
     return choice.add_class("pwc-rule-choice")
 
 
-def button(label: str, css_class: str, tooltip: str, style: str = "primary") -> widgets.Button:
-    return widgets.Button(
+BUTTON_CLASSES = {"primary": "pwc-primary", "secondary": "pwc-secondary"}
+
+
+def button(label: str, css_class: str, tooltip: str, kind: str = "primary") -> widgets.Button:
+    """A button in the course's own colours (``pwc-primary`` or ``pwc-secondary``)."""
+    made = widgets.Button(
         description=label,
         tooltip=tooltip,
-        button_style=style,
         layout=widgets.Layout(width="auto", align_self="flex-start"),
-    ).add_class(css_class)
+    )
+    return made.add_class(BUTTON_CLASSES[kind]).add_class(css_class)
 
 
 class Classify(widgets.VBox):
     """One practice post to judge.
 
-    ``followup`` adds the "which rule?" question for not-acceptable posts; ``lock`` disables the
-    verdict after the first check (the quiz uses this); ``on_checked(right)`` is called after
-    every check of a chosen verdict.
+    ``followup`` adds the "which rule?" question for not-acceptable posts; ``on_checked(right)``
+    is called once, when a chosen verdict is first checked (the quiz counts it).
     """
 
     def __init__(
@@ -70,11 +76,9 @@ class Classify(widgets.VBox):
         post: Post,
         *,
         followup: bool = True,
-        lock: bool = False,
         on_checked: Callable[[bool], None] | None = None,
     ) -> None:
         self.post = post
-        self.lock = lock
         self.on_checked = on_checked
         self.card = PostCard(post)
         self.verdict = verdict_choice()
@@ -84,7 +88,7 @@ class Classify(widgets.VBox):
         self.feedback = feedback.feedback_area("pwc-verdict-feedback")
         self.rule = rule_choice()
         self.check_rule = button(
-            "Check the rule", "pwc-check-rule", "Check which rule you chose", "info"
+            "Check the rule", "pwc-check-rule", "Check which rule you chose", "secondary"
         )
         self.rule_feedback = feedback.feedback_area("pwc-rule-feedback")
         self.followup = widgets.VBox(
@@ -94,25 +98,41 @@ class Classify(widgets.VBox):
         self.has_followup = followup and post.verdict == "not acceptable"
         self.check.on_click(self._check_verdict)
         self.check_rule.on_click(self._check_rule)
+        # A prompt ("choose … first") is stale once a choice is made.
+        self.verdict.observe(lambda _change: self._changed(self.feedback), names="value")
+        self.rule.observe(lambda _change: self._changed(self.rule_feedback), names="value")
         super().__init__(
             [style_widget(), self.card, self.verdict, self.check, self.feedback, self.followup]
         )
         self.add_class("pwc-widget")
         self.add_class("pwc-classify")
 
+    @staticmethod
+    def _changed(area: widgets.HTML) -> None:
+        if "pwc-prompt" in area._dom_classes:
+            feedback.clear(area)
+
     def _check_verdict(self, _button: widgets.Button | None = None) -> None:
-        kind, html = feedback.verdict_feedback(self.post, self.verdict.value)
+        if self.verdict.disabled:
+            return
+        kind, html = feedback.verdict_feedback(
+            self.post, self.verdict.value, ask_rule=self.has_followup
+        )
         feedback.show(self.feedback, kind, html)
         if kind == "prompt":
             return
-        if self.lock:
-            self.verdict.disabled = True
-            self.check.disabled = True
+        self.verdict.disabled = True
+        self.check.disabled = True
         if self.has_followup:
             self.followup.layout.display = "flex"
         if self.on_checked is not None:
             self.on_checked(kind == "correct")
 
     def _check_rule(self, _button: widgets.Button | None = None) -> None:
+        if self.rule.disabled:
+            return
         kind, html = feedback.rule_feedback(self.post, self.rule.value)
         feedback.show(self.rule_feedback, kind, html)
+        if kind != "prompt":
+            self.rule.disabled = True
+            self.check_rule.disabled = True

@@ -42,8 +42,8 @@ class Discussion(widgets.VBox):
         ).add_class("pwc-discussion-prompt")
         self.verdict = widgets.HTML("").add_class("pwc-verdict-reveal")
         self.reveal = button("Show the verdict", "pwc-reveal", "Reveal the verdict to the group")
-        self.previous = button("Previous scenario", "pwc-previous", "Go back one", "info")
-        self.next = button("Next scenario", "pwc-next", "Go on to the next scenario", "info")
+        self.previous = button("Previous scenario", "pwc-previous", "Go back one", "secondary")
+        self.next = button("Next scenario", "pwc-next", "Go on to the next scenario", "secondary")
         self.reveal.on_click(self._reveal)
         self.previous.on_click(lambda _button: self.go(self.position - 1))
         self.next.on_click(lambda _button: self.go(self.position + 1))
@@ -67,8 +67,8 @@ class Discussion(widgets.VBox):
         self.position = max(0, min(position, len(self.posts) - 1))
         post = self.posts[self.position]
         self.counter.value = str(
-            Markup("<p><strong>Scenario {} of {}</strong> ({})</p>").format(
-                self.position + 1, len(self.posts), post.id
+            Markup("<p><strong>Scenario {} of {}</strong> ({}, {})</p>").format(
+                self.position + 1, len(self.posts), post.id, post.difficulty
             )
         )
         self.card.value = str(post_card_html(post))

@@ -61,62 +61,88 @@ def principles_line(principle_ids: Iterable[str], at_stake: bool = True) -> Mark
     return Markup("<strong>{}:</strong><ul class='pwc-principles'>{}</ul>").format(heading, named)
 
 
+def explanation_line(post: Post) -> Markup:
+    return Markup("<strong>Why:</strong> {}").format(post.explanation.strip())
+
+
 def verdict_parts(post: Post) -> list[Markup]:
     """The rule(s), principle(s) and explanation behind a post's verdict."""
+    rules = bank.rules()
     parts: list[Markup] = []
     if post.verdict == "not acceptable":
-        rules = bank.rules()
         parts += [rule_line(rules[rule_id]) for rule_id in post.rules]
         parts.append(principles_line(post.principles))
     else:
         parts.append(Markup("<strong>No rule is broken here.</strong>"))
-        rules = bank.rules()
         parts += [
             Markup("It keeps to <strong>{}</strong>.").format(rule_name(rules[rule_id]))
             for rule_id in post.rules
         ]
         parts.append(principles_line(post.principles, at_stake=False))
-    parts.append(Markup("<strong>Why:</strong> {}").format(post.explanation.strip()))
+    parts.append(explanation_line(post))
     return parts
 
 
-def verdict_feedback(post: Post, chosen: str | None) -> tuple[str, str]:
-    """(kind, html) for a verdict; kind is ``correct``, ``incorrect`` or ``prompt``."""
+ASK_RULE = Markup(
+    "<strong>Which rule does it break?</strong> Choose one below, then press "
+    "<strong>Check the rule</strong>."
+)
+
+
+def verdict_feedback(post: Post, chosen: str | None, ask_rule: bool = False) -> tuple[str, str]:
+    """(kind, html) for a verdict; kind is ``correct``, ``incorrect`` or ``prompt``.
+
+    With ``ask_rule`` (a not-acceptable post with the follow-up), the box only says whether the
+    verdict was right and asks for the rule: the reasons wait for :func:`rule_feedback`.
+    Otherwise it gives everything at once.
+    """
     if chosen is None:
         return "prompt", box(
             "prompt", "Choose acceptable or not acceptable first, then check your answer."
         )
-    if chosen == post.verdict:
-        kind = "correct"
+    right = chosen == post.verdict
+    kind = "correct" if right else "incorrect"
+    if right:
         title = Markup("Well judged: this post is <strong>{}</strong>.").format(post.verdict)
     else:
-        kind = "incorrect"
-        title = Markup(
-            "Not quite: this post is <strong>{}</strong>. It is a useful one to learn from."
-        ).format(post.verdict)
+        title = Markup("Not quite: this post is <strong>{}</strong>.").format(post.verdict)
+    if ask_rule:
+        if right:
+            return kind, box(kind, title, ASK_RULE)
+        lead = Markup("It is an easy one to miss, and a useful one to learn from.")
+        return kind, box(kind, title, lead, ASK_RULE)
+    if not right:
+        title = Markup("{} It is a useful one to learn from.").format(title)
     return kind, box(kind, title, *verdict_parts(post))
 
 
 def rule_feedback(post: Post, chosen: str | None) -> tuple[str, str]:
-    """(kind, html) for the "which rule does it break?" follow-up."""
+    """(kind, html) for the "which rule does it break?" follow-up: right or not, then the
+    rule(s) it breaks, the principle(s) at stake and why, each said once."""
     if chosen is None:
         return "prompt", box("prompt", "Choose a rule first, then check it.")
     rules = bank.rules()
     broken = [rules[rule_id] for rule_id in post.rules]
     if chosen in post.rules:
+        kind = "correct"
         title = Markup("Yes: this post breaks <strong>{}</strong>.").format(
             rule_name(rules[chosen])
         )
-        others = [rule_line(rule) for rule in broken if rule.id != chosen]
-        parts = [escape(rules[chosen].plain)]
+        parts: list[Markup] = [escape(rules[chosen].plain)]
+        others = [rule for rule in broken if rule.id != chosen]
         if others:
-            parts += [Markup("It also goes against another rule:"), *others]
-        return "correct", box("correct", title, *parts)
-    title = Markup("Not this one. Rule {}, “{}”, is about something else.").format(
-        rules[chosen].number, rules[chosen].short
-    )
-    heading = "The rule it breaks:" if len(broken) == 1 else "The rules it breaks:"
-    return "incorrect", box("incorrect", title, escape(heading), *(rule_line(r) for r in broken))
+            noun = "another rule" if len(others) == 1 else "other rules"
+            parts.append(Markup("It also goes against {}:").format(noun))
+            parts += [rule_line(rule) for rule in others]
+    else:
+        kind = "incorrect"
+        title = Markup("Not this one. Rule {}, “{}”, is about something else.").format(
+            rules[chosen].number, rules[chosen].short
+        )
+        heading = "The rule it breaks:" if len(broken) == 1 else "The rules it breaks:"
+        parts = [Markup("<strong>{}</strong>").format(heading), *(rule_line(r) for r in broken)]
+    parts += [principles_line(post.principles), explanation_line(post)]
+    return kind, box(kind, title, *parts)
 
 
 STATE_CLASSES = {"correct": "pwc-correct", "incorrect": "pwc-incorrect", "prompt": "pwc-prompt"}
@@ -131,10 +157,17 @@ def feedback_area(*classes: str) -> widgets.HTML:
 
 
 def show(area: widgets.HTML, kind: str, html: str) -> None:
-    """Fill a feedback area and mark it ``pwc-correct``, ``pwc-incorrect`` or ``pwc-prompt``."""
-    for state, name in STATE_CLASSES.items():
-        if state != kind:
-            area.remove_class(name)
-    if kind in STATE_CLASSES:
-        area.add_class(STATE_CLASSES[kind])
-    area.value = html
+    """Fill a feedback area and mark it ``pwc-correct``, ``pwc-incorrect`` or ``pwc-prompt``;
+    the class and the text reach the browser in one message, so nothing flashes."""
+    with area.hold_sync():
+        for state, name in STATE_CLASSES.items():
+            if state != kind:
+                area.remove_class(name)
+        if kind in STATE_CLASSES:
+            area.add_class(STATE_CLASSES[kind])
+        area.value = html
+
+
+def clear(area: widgets.HTML) -> None:
+    """Empty a feedback area (e.g. when the learner changes the choice it was about)."""
+    show(area, "", "")

@@ -22,7 +22,9 @@ def initials(name: str) -> str:
 
 
 def post_card_html(post: Post) -> Markup:
-    """The card for one post, as safe HTML."""
+    """The card for one post, as safe HTML. Under the name, the poster line says whose account
+    it is ("A counsellor in private practice"), which reads as well for a friend request or a
+    message as for a post."""
     colour = PLATFORM_COLOURS[post.platform]
     platform = PLATFORM_NAMES[post.platform]
     handle = Markup(" <span class='pwc-handle'>{}</span>").format(post.handle or "")
@@ -42,7 +44,7 @@ def post_card_html(post: Post) -> Markup:
         "<div class='pwc-post-author'>"
         "<span class='pwc-avatar' style='background:{colour}' aria-hidden='true'>{initials}</span>"
         "<div><span class='pwc-name'>{name}</span>{handle}"
-        "<div class='pwc-poster'>Posted by {poster}</div></div></div>"
+        "<div class='pwc-poster'>{poster}</div></div></div>"
         "<p class='pwc-post-text'>{text}</p>{context}</article>"
     ).format(
         platform_id=post.platform,
@@ -54,7 +56,7 @@ def post_card_html(post: Post) -> Markup:
         initials=initials(post.display_name),
         name=post.display_name,
         handle=handle,
-        poster=post.poster,
+        poster=post.poster[:1].upper() + post.poster[1:],
         text=post.text.strip(),
         context=context,
     )

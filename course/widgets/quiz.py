@@ -1,13 +1,15 @@
 """Quiz: a lesson's posts one at a time in random order, with progress, a score and a retry.
 
-The score counts first answers. At the end a summary lists the posts missed, and "Try the missed
-ones again" starts a new round with just those, reshuffled.
+The score counts first answers. At the end a summary lists the posts missed (a short excerpt of
+each, never its verdict), and "Try the missed ones again" starts a new round with just those,
+reshuffled.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from contextlib import ExitStack
 
 import ipywidgets as widgets
 from markupsafe import Markup
@@ -34,7 +36,12 @@ class Quiz(widgets.VBox):
         self.retrying = False
 
         self.progress = widgets.IntProgress(
-            value=0, min=0, max=1, description="Progress", tooltip="Posts answered in this round"
+            value=0,
+            min=0,
+            max=1,
+            description="Progress",
+            tooltip="Posts answered in this round",
+            style={"description_width": "initial"},
         ).add_class("pwc-progress")
         self.status = widgets.HTML("").add_class("pwc-quiz-status")
         self.slot = widgets.VBox([]).add_class("pwc-quiz-item")
@@ -44,7 +51,7 @@ class Quiz(widgets.VBox):
             "Try the missed ones again", "pwc-retry", "A new round with only the posts you missed"
         )
         self.restart = button(
-            "Start the quiz again", "pwc-restart", "A new round with every post", "info"
+            "Start the quiz again", "pwc-restart", "A new round with every post", "secondary"
         )
         self.next.on_click(self._next)
         self.retry.on_click(self._retry)
@@ -86,7 +93,9 @@ class Quiz(widgets.VBox):
         self.rng.shuffle(self.round)
         self.position = 0
         self.results = {}
-        self.progress.max = len(self.round)
+        with self.progress.hold_sync():
+            self.progress.value = 0
+            self.progress.max = len(self.round)
         self.summary.value = ""
         for control in (self.retry, self.restart):
             control.layout.display = "none"
@@ -100,12 +109,16 @@ class Quiz(widgets.VBox):
     # --- flow ------------------------------------------------------------------------------
     def _show_item(self) -> None:
         post = self.round[self.position]
-        self.item = Classify(post, followup=False, lock=True, on_checked=self._answered)
-        self.slot.children = [self.item]
-        self.next.layout.display = "none"
+        self.item = Classify(post, followup=False, on_checked=self._answered)
         last = self.position + 1 == len(self.round)
-        self.next.description = "See my score" if last else "Next post"
-        self._update_status()
+        # One message per widget, so the new post, the hidden button and the count arrive together.
+        with ExitStack() as stack:
+            for widget in (self.slot, self.next, self.next.layout, self.status):
+                stack.enter_context(widget.hold_sync())
+            self.slot.children = [self.item]
+            self.next.layout.display = "none"
+            self.next.description = "See my score" if last else "Next post"
+            self._update_status()
 
     def _answered(self, right: bool) -> None:
         post = self.round[self.position]
@@ -126,12 +139,12 @@ class Quiz(widgets.VBox):
     def _update_status(self) -> None:
         shown = min(self.position + 1, len(self.round))
         label = "Retry round: post" if self.retrying else "Post"
-        self.status.value = str(
-            Markup(
-                "<p class='pwc-quiz-count'>{} {} of {} &middot; <span class='pwc-score'>"
-                "{} right so far</span></p>"
-            ).format(label, shown, len(self.round), self.score)
-        )
+        count = Markup("{} {} of {}").format(label, shown, len(self.round))
+        if self.results:
+            count += Markup(" &middot; <span class='pwc-score'>{} right so far</span>").format(
+                self.score
+            )
+        self.status.value = str(Markup("<p class='pwc-quiz-count'>{}</p>").format(count))
 
     def _finish(self) -> None:
         self.slot.children = []
@@ -141,26 +154,39 @@ class Quiz(widgets.VBox):
         total = len(self.round)
         missed = self.missed
         if not missed:
-            title = Markup("You judged all {} posts right at the first try. Well done.")
-            title = title.format(total)
+            if total == 1:
+                title = Markup("You judged the 1 post right at the first try. Well done.")
+            else:
+                title = Markup("You judged all {} posts right at the first try. Well done.")
+                title = title.format(total)
             parts: list[Markup] = [
                 Markup("You can start the quiz again, or go on to the key points below.")
             ]
         else:
-            title = Markup("You judged {} of {} posts right at the first try.").format(
-                self.score, total
+            title = Markup("You judged {} of {} {} right at the first try.").format(
+                self.score, total, "post" if total == 1 else "posts"
             )
             items = Markup("").join(
-                Markup("<li>{} post by {}: <strong>{}</strong></li>").format(
-                    PLATFORM_NAMES[post.platform], post.display_name, post.verdict
-                )
+                Markup("<li>{}: “{}”</li>").format(PLATFORM_NAMES[post.platform], excerpt(post))
                 for post in missed
             )
+            look = "The one to look at again:" if len(missed) == 1 else "The ones to look at again:"
+            these = "this one" if len(missed) == 1 else "just these"
             parts = [
-                Markup("The ones to look at again:"),
+                Markup(look),
                 Markup("<ul class='pwc-missed'>{}</ul>").format(items),
-                Markup("Choose “Try the missed ones again” for a new round with just these."),
+                Markup("Choose “Try the missed ones again” for a new round with {}.").format(these),
             ]
             self.retry.layout.display = "flex"
         self.restart.layout.display = "flex"
         self.summary.value = feedback.box("summary", title, *parts)
+
+
+def excerpt(post: Post, length: int = 60) -> str:
+    """The start of a post's text, cut at a word and marked with '…' when shortened."""
+    text = " ".join(post.text.split())
+    if len(text) <= length:
+        return text
+    window = text[: length + 1]
+    cut = window.rsplit(" ", 1)[0] if " " in window else text[:length]
+    return cut.rstrip(" ,;:.–-") + "…"

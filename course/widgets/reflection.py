@@ -68,7 +68,7 @@ class Reflection(widgets.VBox):
             layout=widgets.Layout(width="100%", max_width="40rem"),
         ).add_class("pwc-reflection-text")
         self.save = button(
-            "Save my reflection", "pwc-save", "Keep this note in your home folder on this computer"
+            "Save my reflection", "pwc-save", "Keep this note on this computer only"
         )
         self.status = widgets.HTML(
             "<p>Your note stays on this computer and is never marked or sent anywhere.</p>"
@@ -80,11 +80,11 @@ class Reflection(widgets.VBox):
 
     def _save(self, _button: widgets.Button | None = None) -> None:
         try:
-            path = save_reflection(self.lesson.id, self.text.value)
+            save_reflection(self.lesson.id, self.text.value)
         except OSError as error:
             self.status.value = str(
                 Markup("<p>Sorry, your note could not be saved ({}).</p>").format(error.strerror)
             )
             return
         when = datetime.now().strftime("%H:%M")
-        self.status.value = str(Markup("<p>Saved at {} in <code>{}</code>.</p>").format(when, path))
+        self.status.value = str(Markup("<p>Saved on this computer only ({}).</p>").format(when))

@@ -50,7 +50,7 @@ def rule_name(rule_id: str) -> str:
     return f"Rule {rule.number}: {rule.title}"
 
 
-# How verdict feedback begins, per kind (the class and the text arrive as separate updates).
+# How verdict feedback begins, per kind.
 OPENINGS = {"correct": "Well judged:", "incorrect": "Not quite:"}
 
 

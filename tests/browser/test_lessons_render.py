@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from artifacts import ARTIFACTS, REPO
-from labdriver import NOTEBOOK, open_and_run, open_notebook, scroll_to_top
+from labdriver import error_outputs, open_notebook, run_all, scroll_to_top
 from labserver import LabServer
 from playwright.sync_api import Page, expect
 from pwcdom import CLASSIFY
@@ -63,9 +63,18 @@ def test_lesson_runs_and_draws_its_widgets(
     run_times: dict[str, float],
 ) -> None:
     page = module_page
-    seconds = open_and_run(page, lab_server, f"course/lessons/{lesson}.ipynb")
+    notebook = open_notebook(page, lab_server, f"course/lessons/{lesson}.ipynb")
+    # Before Run All, a hidden code cell shows its first line as a placeholder ("show.… •••");
+    # once the course's widgets are drawn, their style sheet hides those placeholders.
+    placeholders = notebook.locator(".jp-CodeCell .jp-InputPlaceholder")
+    expect(placeholders.first).to_be_visible()
+    seconds = run_all(page)
+    errors = error_outputs(page)
+    assert not errors, f"{lesson} showed errors:\n" + "\n---\n".join(errors)
     run_times[lesson] = round(seconds, 2)
-    notebook = page.locator(NOTEBOOK)
+    assert placeholders.count() == sum(show_calls(lesson).values()) + 1  # and the import line
+    shown = placeholders.evaluate_all("els => els.map(el => getComputedStyle(el).display)")
+    assert set(shown) == {"none"}, shown
     calls = show_calls(lesson)
     assert calls, f"{lesson} shows no widget"
     for call, count in calls.items():

@@ -1,6 +1,6 @@
-"""A learner works through lesson 3 ("never disclose") in JupyterLab: practice posts answered
-wrongly then rightly, the "which rule?" follow-up, the keyboard, the lesson quiz to its score and
-retry, and an axe-core check of everything the lesson showed.
+"""A learner works through lesson 3 ("never disclose") in JupyterLab: a practice post answered
+wrongly (then "which rule?" and its feedback), another answered rightly, the keyboard, the lesson
+quiz to its score and retry, and an axe-core check of everything the lesson showed.
 """
 
 from __future__ import annotations
@@ -21,10 +21,12 @@ from pwcdom import (
     rule_name,
     shown_post,
     state_class,
+    words,
     wrong,
 )
 
 from course import bank
+from course.widgets.quiz import excerpt
 
 pytestmark = pytest.mark.browser
 
@@ -41,13 +43,16 @@ def lesson(module_page: Page, lab_server: LabServer, screenshots: Path) -> Page:
 
 
 def practice(page: Page, verdict: str) -> Locator:
-    """The first standalone practice post of the lesson whose verdict is `verdict`."""
+    """The first standalone practice post of the lesson whose verdict is `verdict` and which
+    has not been answered yet (an answered one is locked)."""
     posts = page.locator(f"{NOTEBOOK} {CLASSIFY}")
     expect(posts.first).to_be_attached()
     for index in range(posts.count()):
-        if shown_post(posts.nth(index)).verdict == verdict:
-            return posts.nth(index)
-    raise AssertionError(f"lesson {LESSON} has no {verdict} practice post")
+        widget = posts.nth(index)
+        fresh = widget.locator(".pwc-verdict input").first.is_enabled()
+        if fresh and shown_post(widget).verdict == verdict:
+            return widget
+    raise AssertionError(f"lesson {LESSON} has no unanswered {verdict} practice post")
 
 
 def test_lesson_shows_practice_posts(lesson: Page) -> None:
@@ -62,56 +67,68 @@ def test_lesson_shows_practice_posts(lesson: Page) -> None:
         expect(posts.nth(index).locator(".pwc-verdict input:checked")).to_have_count(0)
 
 
-def test_answer_wrongly_then_rightly(lesson: Page, screenshots: Path) -> None:
+def test_wrong_verdict_then_the_rule_question(lesson: Page, screenshots: Path) -> None:
+    """A wrong verdict is answered kindly and leads to "which rule?"; the reasons come only
+    after the rule check, once, with the right rule."""
     widget = practice(lesson, "not acceptable")
     post = shown_post(widget)
     widget.scroll_into_view_if_needed()
 
     widget.get_by_role("button", name="Check my answer").click()
-    prompt = widget.locator(".pwc-verdict-feedback")
-    expect(prompt).to_have_class(state_class("prompt"))
-    expect(prompt).to_contain_text("Choose acceptable or not acceptable first")
+    feedback = widget.locator(".pwc-verdict-feedback")
+    expect(feedback).to_have_class(state_class("prompt"))
+    expect(feedback).to_contain_text("Choose acceptable or not acceptable first")
 
     feedback = give_verdict(widget, wrong(post.verdict), "incorrect")
     text = read(feedback)
     assert text.startswith("Not quite: this post is not acceptable."), text
-    for rule_id in post.rules:
-        assert rule_name(rule_id) in text
+    assert "Which rule does it break?" in text
+    for giveaway in [rule_name(r) for r in post.rules] + principle_names(post) + ["Why:"]:
+        assert giveaway not in text, f"the verdict feedback gives away {giveaway!r}"
+    # The first answer counts: the verdict is locked once checked.
+    for radio in widget.locator(".pwc-verdict input").all():
+        expect(radio).to_be_disabled()
+    expect(widget.get_by_role("button", name="Check my answer")).to_be_disabled()
+    followup = widget.locator(".pwc-followup")
+    expect(followup).to_be_visible()
+    widget.screenshot(path=screenshots / f"{LESSON}-2-verdict-wrong.png")
+
+    other = next(rule for rule in bank.rules() if rule not in post.rules)
+    followup.locator(".pwc-rule-choice").get_by_label(rule_name(other), exact=True).check()
+    followup.get_by_role("button", name="Check the rule").click()
+    rule_feedback = followup.locator(".pwc-rule-feedback")
+    expect(rule_feedback).to_have_class(state_class("incorrect"))
+    text = read(rule_feedback)
+    assert text.startswith("Not this one."), text
+    assert rule_name(post.rules[0]) in text
     for principle in principle_names(post):
         assert principle in text
-    assert "Why:" in text
-    widget.screenshot(path=screenshots / f"{LESSON}-2-classify-wrong.png")
+    assert words(post.explanation) in text
+    whole = words(widget.inner_text())
+    assert whole.count(words(bank.rules()[post.rules[0]].plain)) == 1, "rule text repeated"
+    expect(followup.get_by_role("button", name="Check the rule")).to_be_disabled()
+    widget.screenshot(path=screenshots / f"{LESSON}-3-rule-wrong.png")
 
+
+def test_right_verdict_and_right_rule(lesson: Page, screenshots: Path) -> None:
+    widget = practice(lesson, "not acceptable")
+    post = shown_post(widget)
+    widget.scroll_into_view_if_needed()
     feedback = give_verdict(widget, post.verdict, "correct")
     text = read(feedback)
     assert text.startswith("Well judged: this post is not acceptable."), text
-    assert rule_name(post.rules[0]) in text
-    expect(feedback).not_to_have_class(state_class("incorrect"))
-    widget.screenshot(path=screenshots / f"{LESSON}-3-classify-right.png")
+    assert "Which rule does it break?" in text and "Why:" not in text
 
-
-def test_which_rule_follow_up(lesson: Page, screenshots: Path) -> None:
-    widget = practice(lesson, "not acceptable")
-    post = shown_post(widget)
     followup = widget.locator(".pwc-followup")
-    if not followup.is_visible():  # it appears once a verdict has been checked
-        expect(followup).to_be_hidden()
-        give_verdict(widget, post.verdict, "correct")
     expect(followup).to_be_visible()
-    choices = followup.locator(".pwc-rule-choice")
-    other = next(rule for rule in bank.rules() if rule not in post.rules)
-
-    choices.get_by_label(rule_name(other), exact=True).check()
+    followup.locator(".pwc-rule-choice").get_by_label(rule_name(post.rules[0]), exact=True).check()
     followup.get_by_role("button", name="Check the rule").click()
-    feedback = followup.locator(".pwc-rule-feedback")
-    expect(feedback).to_have_class(state_class("incorrect"))
-    expect(feedback).to_contain_text("Not this one.")
-    expect(feedback).to_contain_text(rule_name(post.rules[0]))
-
-    choices.get_by_label(rule_name(post.rules[0]), exact=True).check()
-    followup.get_by_role("button", name="Check the rule").click()
-    expect(feedback).to_have_class(state_class("correct"))
-    expect(feedback).to_contain_text(f"Yes: this post breaks {rule_name(post.rules[0])}")
+    rule_feedback = followup.locator(".pwc-rule-feedback")
+    expect(rule_feedback).to_have_class(state_class("correct"))
+    text = read(rule_feedback)
+    assert text.startswith(f"Yes: this post breaks {rule_name(post.rules[0])}"), text
+    assert all(principle in text for principle in principle_names(post))
+    assert words(post.explanation) in text
     widget.screenshot(path=screenshots / f"{LESSON}-4-which-rule.png")
 
 
@@ -176,6 +193,7 @@ def test_finish_the_quiz_and_retry_the_missed_one(lesson: Page, screenshots: Pat
     quiz.scroll_into_view_if_needed()
     position, total = quiz_count(quiz)
     assert position == 1 and total >= 5
+    expect(quiz.locator(".pwc-quiz-status")).not_to_contain_text("right so far")
     quiz.screenshot(path=screenshots / f"{LESSON}-6-quiz-start.png")
 
     seen: list[str] = []
@@ -194,12 +212,19 @@ def test_finish_the_quiz_and_retry_the_missed_one(lesson: Page, screenshots: Pat
     expect(summary).to_contain_text(
         f"You judged {total - 1} of {total} posts right at the first try."
     )
-    expect(summary.locator("ul.pwc-missed li")).to_have_count(1)
+    missed = summary.locator("ul.pwc-missed li")
+    expect(missed).to_have_count(1)
+    # The missed post is named by the start of its text, never by its verdict.
+    expect(missed).to_contain_text(excerpt(bank.post(seen[0])))
+    expect(missed).not_to_contain_text("acceptable")
     expect(quiz.locator("button.pwc-next")).to_be_hidden()
     quiz.screenshot(path=screenshots / f"{LESSON}-7-quiz-score.png")
 
     quiz.get_by_role("button", name="Try the missed ones again").click()
     expect(quiz.locator(".pwc-quiz-status")).to_contain_text("Retry round: post 1 of 1")
+    expect(quiz.locator(".pwc-progress .progress-bar")).to_have_attribute(
+        "style", re.compile(r"width: 0%")
+    )
     assert answer_quiz_item(quiz, True, True, previous=None) == seen[0]
     expect(summary.locator("ul.pwc-missed")).to_have_count(0)
     expect(summary).to_contain_text("right at the first try. Well done.")
