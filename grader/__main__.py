@@ -1,0 +1,145 @@
+"""The assessor's command: ``python -m grader grade ASSIGNMENT SUBMISSIONS… --out DIR``.
+
+Also installed as ``posting-with-care-grade``. Exit status: 0 everyone graded, 2 some
+submissions could not be graded (see grades.csv and report.html), 1 nothing could be done,
+130 stopped (run the same command again to finish).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+EPILOG = """\
+examples:
+  python -m grader grade ex01_classify_posts course/submitted --out marking/ex01
+  python -m grader grade ex01_classify_posts moodle-download.zip --out marking/ex01 \\
+      --due "2026-12-01 17:00" --late-penalty 10%/day --pseudonymise
+
+exit status: 0 everyone graded; 2 some submissions could not be graded (each has a reason in
+grades.csv and report.html); 1 nothing could be done (the message says why); 130 stopped by
+Ctrl-C or SIGTERM (run the same command again to finish; nothing is doubled).
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m grader",
+        description="Grade a whole cohort of Posting with Care exercises in one step.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    grade = commands.add_parser(
+        "grade", help="grade a cohort's submissions",
+        description="Grade every learner's notebook for one exercise, and write grades, "
+                    "feedback pages, LMS upload files and a report for the trainer into DIR.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    grade.add_argument("assignment", metavar="ASSIGNMENT",
+                       help="the exercise, e.g. ex01_classify_posts")
+    grade.add_argument("submissions", metavar="SUBMISSIONS", nargs="+", type=Path,
+                       help="an nbgrader submitted/ folder, a folder of notebooks, or a Moodle "
+                            "or Canvas 'download all submissions' zip (several are allowed; "
+                            "a learner found twice counts once, latest submission)")
+    grade.add_argument("--out", required=True, type=Path, metavar="DIR",
+                       help="folder for the results (created, owner-only)")
+    grade.add_argument("--db", metavar="URL",
+                       help="nbgrader gradebook: sqlite:///path.db (default DIR/gradebook.db) "
+                            "or postgresql+psycopg://user:password@host/db "
+                            "(postgresql+psycopg2:// also works)")
+    grade.add_argument("--no-gradebook", action="store_true",
+                       help="do not write to a gradebook (CSV, feedback and report only)")
+    grade.add_argument("--course-id", metavar="ID",
+                       help="nbgrader course id in the gradebook (default: the course's, "
+                            "posting-with-care)")
+    grade.add_argument("--batch-size", type=int, default=250, metavar="N",
+                       help="learners written to the gradebook per transaction (default 250)")
+    grade.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
+                       help="processes to grade with (default: all cores)")
+    grade.add_argument("--pseudonymise", action="store_true",
+                       help="replace learner names and ids by stable codes in every output")
+    grade.add_argument("--secret-file", type=Path, metavar="FILE",
+                       help="where the pseudonym secret is kept (default: beside the SQLite "
+                            "gradebook, else in DIR); keep it to keep the codes stable")
+    grade.add_argument("--due", metavar="WHEN",
+                       help='deadline, e.g. "2026-12-01 17:00" (read in --timezone unless it '
+                            'carries an offset or a zone name)')
+    grade.add_argument("--late-penalty", metavar="RULE",
+                       help="e.g. 10%%/day, 2/day, 5%%/hour, 10%% or 2 (once); taken from the "
+                            "maximum score, per started day or hour, never below 0")
+    grade.add_argument("--grace", metavar="TIME", help="grace period after the deadline: 15m, 2h")
+    grade.add_argument("--timezone", default="Europe/London",
+                       help="timezone for --due and zip file times (default Europe/London)")
+    grade.add_argument("--layout", choices=["nbgrader", "moodle", "canvas", "flat"],
+                       help="force the layout instead of detecting it")
+    answers = grade.add_mutually_exclusive_group()
+    answers.add_argument("--show-correct-answers", dest="show_answers", action="store_const",
+                         const=True, help="show correct answers in feedback (overrides the "
+                                          "course setting)")
+    answers.add_argument("--hide-correct-answers", dest="show_answers", action="store_const",
+                         const=False, help="never show correct answers in feedback")
+    grade.add_argument("--max-file-mb", type=float, default=512, metavar="MB",
+                       help="largest notebook read (default 512 MB; bigger files are problems)")
+    grade.add_argument("--max-zip-mb", type=float, default=4096, metavar="MB",
+                       help="largest total a zip may expand to (default 4096 MB)")
+    progress = grade.add_mutually_exclusive_group()
+    progress.add_argument("--progress", dest="progress", action="store_const", const=True,
+                          help="always show the progress bar (default: only on a terminal)")
+    progress.add_argument("--no-progress", dest="progress", action="store_const", const=False)
+    grade.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run; return the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command != "grade":
+        parser.print_help(sys.stderr)
+        return 1
+    from grader.cohort.late import (
+        LatePolicy,
+        LateSettingError,
+        parse_duration,
+        parse_penalty,
+        parse_time,
+        zone,
+    )
+    from grader.cohort.pipeline import Options, run
+    from grader.cohort.zipsafe import ZipLimits
+
+    try:
+        tz = zone(args.timezone)
+        due = parse_time(args.due, tz) if args.due else None
+        penalty = parse_penalty(args.late_penalty)
+        grace = parse_duration(args.grace)
+    except LateSettingError as error:
+        print(f"Error: {error}", file=sys.stderr)
+        return 1
+    if (args.late_penalty or args.grace) and due is None:
+        print("Error: --late-penalty and --grace need a deadline: add --due.", file=sys.stderr)
+        return 1
+    if args.jobs < 0 or args.batch_size < 1 or args.max_file_mb <= 0 or args.max_zip_mb <= 0:
+        print("Error: --jobs, --batch-size, --max-file-mb and --max-zip-mb must be positive.",
+              file=sys.stderr)
+        return 1
+    out = args.out.resolve()
+    for source in args.submissions:
+        if source.exists() and source.is_dir() and out.is_relative_to(source.resolve()):
+            print(f"Error: the results folder {args.out} is inside the submissions folder "
+                  f"{source}; choose a folder outside it.", file=sys.stderr)
+            return 1
+    max_bytes = int(args.max_file_mb * 2**20)
+    options = Options(
+        assignment_id=args.assignment, sources=list(args.submissions), out=args.out,
+        db_url=args.db, gradebook=not args.no_gradebook, course_id=args.course_id,
+        batch_size=args.batch_size,
+        jobs=args.jobs, pseudonymise=args.pseudonymise, secret_file=args.secret_file,
+        late=LatePolicy(due, penalty, grace), timezone=args.timezone, layout=args.layout,
+        show_answers=args.show_answers, max_bytes=max_bytes,
+        zip_limits=ZipLimits(max_member_bytes=max_bytes,
+                             max_total_bytes=int(args.max_zip_mb * 2**20)),
+        progress=args.progress, quiet=args.quiet)
+    return run(options)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

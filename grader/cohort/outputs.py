@@ -1,0 +1,121 @@
+"""Write the result files, owner-only and atomically (a half-written file is never left behind).
+
+Files: ``grades.csv``, ``items.csv``, ``lms/moodle-grading-worksheet.csv``,
+``lms/canvas-gradebook.csv``. Text that a spreadsheet could run as a formula (starting with
+``=``, ``+``, ``-``, ``@``) is prefixed with an apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def private_dir(path: Path) -> Path:
+    """Create ``path`` (and parents inside it) owner-only; tighten it if it exists."""
+    path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    os.chmod(path, DIR_MODE)
+    return path
+
+
+def write_private(path: Path, data: str | bytes) -> None:
+    """Write ``data`` to ``path`` atomically with mode 0600."""
+    private_dir(path.parent)
+    temp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.chmod(temp, FILE_MODE)
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+def cell(value: object) -> object:
+    """A CSV cell: numbers as they are, None as empty, formula-looking text defused."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, int):
+        return value
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA) else text
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """CSV with a header row, every cell passed through :func:`cell`."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([cell(v) for v in row])
+    return buffer.getvalue()
+
+
+GRADES_HEADER = ["learner", "name", "status", "score", "max_score", "raw_score", "late_penalty",
+                 "submitted_at", "late_by", "problem", "notes", "feedback"]
+ITEMS_HEADER = ["learner", "item", "answer", "read_as", "status", "correct", "points",
+                "max_points"]
+
+
+def write_grades(out: Path, rows: list, pseudonymised: bool) -> None:
+    """``grades.csv``: one row per learner."""
+    header = [h for h in GRADES_HEADER if not (pseudonymised and h == "name")]
+    lines = []
+    for r in rows:
+        values = {"learner": r.public_id, "name": r.name, "status": r.status,
+                  "score": r.score, "max_score": r.max_score, "raw_score": r.raw_score,
+                  "late_penalty": r.late_penalty if r.status == "graded" else None,
+                  "submitted_at": r.submitted_text, "late_by": r.late_by,
+                  "problem": r.problem, "notes": " ".join(r.notes),
+                  "feedback": r.feedback_file}
+        lines.append([values[h] for h in header])
+    write_private(out / "grades.csv", csv_text(header, lines))
+
+
+def write_items(out: Path, rows: list) -> None:
+    """``items.csv``: one row per graded learner and item."""
+    lines = []
+    for r in rows:
+        for i in r.items:
+            lines.append([r.public_id, i.item_id, i.raw, i.value, i.status, i.correct,
+                          i.points, i.max_points])
+    write_private(out / "items.csv", csv_text(ITEMS_HEADER, lines))
+
+
+def write_lms(out: Path, rows: list, assignment_id: str, max_score: float) -> None:
+    """Upload files for Moodle (grading worksheet) and Canvas (gradebook import).
+
+    Problem rows have an empty grade so that an upload never overwrites a grade with nothing.
+    """
+    moodle = []
+    for r in rows:
+        identifier = f"Participant {r.lms_id}" if r.layout == "moodle" and r.lms_id \
+            else r.public_id
+        moodle.append([identifier, r.lms_name, "", "Submitted for grading",
+                       r.score if r.status == "graded" else None, max_score, "Yes",
+                       r.submitted_text, "", r.lms_comment])
+    write_private(out / "lms" / "moodle-grading-worksheet.csv", csv_text(
+        ["Identifier", "Full name", "Email address", "Status", "Grade", "Maximum Grade",
+         "Grade can be changed", "Last modified (submission)", "Last modified (grade)",
+         "Feedback comments"], moodle))
+    canvas = [["Points Possible", "", "", "", "", max_score]]
+    for r in rows:
+        canvas_id = r.lms_id if r.layout == "canvas" else ""
+        login = "" if r.layout == "canvas" else r.public_id
+        canvas.append([r.lms_name, canvas_id, "", login, "",
+                       r.score if r.status == "graded" else None])
+    write_private(out / "lms" / "canvas-gradebook.csv", csv_text(
+        ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", assignment_id], canvas))
