@@ -7,7 +7,7 @@ export PATH := $(BIN):$(PATH)
 LAB_ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: lab test venv system-deps exercises lint check-exercises clean
+.PHONY: lab test venv system-deps exercises lint bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ system-deps:
 ## Regenerate exercises/ (nbgrader release) from solutions/ (nbgrader source).
 exercises: venv
 	$(BIN)/python -m grader.release
+
+## Time the cohort command against plain `nbgrader autograde` (about 15 minutes).
+bench: venv
+	$(BIN)/python benchmarks/bench_cohort.py
 
 lint: venv
 	$(BIN)/ruff check .
