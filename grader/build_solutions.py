@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
+RAISES_EXCEPTION = "raises-exception"
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 
 
@@ -47,7 +48,9 @@ def make_cell(
     """One notebook cell with its nbgrader metadata.
 
     ``role``: ``locked`` (read-only), ``answer`` (learner's answer), ``grade`` (scored cell) or
-    ``written`` (a markdown answer marked by hand).
+    ``written`` (a markdown answer marked by hand). A code answer cell is tagged
+    ``raises-exception``, so that one slip in it never stops **Run All Cells** (JupyterLab and
+    nbclient both honour the tag).
     """
     cell = new_code_cell(source) if kind == "code" else new_markdown_cell(source)
     cell["id"] = cell_id.replace("_", "-")
@@ -63,6 +66,8 @@ def make_cell(
     cell.metadata = {"nbgrader": dict(sorted(nbgrader.items()))}
     if hidden:
         cell.metadata["jupyter"] = {"source_hidden": True}
+    if role == "answer" and kind == "code":
+        cell.metadata["tags"] = [RAISES_EXCEPTION]
     return cell
 
 
@@ -137,8 +142,8 @@ def answer_help(assignment: Assignment) -> str:
 def setup_source(assignment: Assignment) -> str:
     formats = json.dumps(assignment.answer_formats(), indent=4)
     lines = [
-        "# Starts the answer checker: it tells you if an answer can't be read,",
-        "# never whether it is right. You don't need to change anything here.",
+        "# Starts the answer checker: it tells you if an answer can't be read, never whether",
+        "# it is right. (Each check below also starts it when this cell hasn't run yet.)",
         "from course.answers import check, check_all, check_policy, start",
         "",
     ]
@@ -150,15 +155,19 @@ def setup_source(assignment: Assignment) -> str:
     return "\n".join(lines)
 
 
+def check_source(function: str, argument: str = "") -> str:
+    """A check cell: two short lines, since nbgrader's Validate shows the source of a failed
+    check. It imports what it needs, so it works even when the set-up cell hasn't run."""
+    return f"from course.answers import {function}\n{function}({argument})"
+
+
 def _answer_cells(item: Item) -> list:
     assert item.format is not None and item.answer is not None
     shown = item.answer
     return [
         make_cell("code", item.answer_cell, f'{item.variable} = "{shown}"', role="answer"),
         make_cell(
-            "code", item.grade_cell,
-            f"# {item.label}: can the answer be read? (This never checks whether it is right.)\n"
-            f'from course.answers import check\ncheck("{item.variable}")',
+            "code", item.grade_cell, check_source("check", f'"{item.variable}"'),
             role="grade", points=item.points, hidden=True,
         ),
     ]
@@ -239,18 +248,13 @@ def build(assignment_id: str) -> nbformat.NotebookNode:
     if assignment.check_cell:
         cells.append(make_cell("markdown", "check_heading", key.check_intro.strip()))
         cells.append(make_cell(
-            "code", assignment.check_cell, "check_policy()", role="grade", points=0,
+            "code", assignment.check_cell, check_source("check_policy"), role="grade", points=0,
+            hidden=True,
         ))
     else:
-        cells.append(make_cell("markdown", "check_heading", "\n".join([
-            "## Check my answers",
-            "",
-            "Choose **Run \u25b8 Run All Cells** from the menu, then read the list under the "
-            "cell below. It names any answer still to give or that can't be read. It never "
-            "says whether an answer is right: your feedback will, after marking.",
-        ])))
-        cells.append(make_cell("code", "check_all", "check_all()"))
-    cells.append(make_cell("markdown", "submit", SUBMIT))
+        cells.append(make_cell("markdown", "check_heading", CHECK_ANSWERS))
+        cells.append(make_cell("code", "check_all", check_source("check_all"), hidden=True))
+    cells.append(make_cell("markdown", "submit", submit_text(assignment)))
 
     nb = new_notebook(cells=cells)
     nb.metadata = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
@@ -258,13 +262,42 @@ def build(assignment_id: str) -> nbformat.NotebookNode:
     return nb
 
 
-SUBMIT = """## Submitting
+CHECK_ANSWERS = """## Check my answers
 
-1. Save the notebook: **File \u25b8 Save Notebook** (or Ctrl + S, \u2318 + S on a Mac).
-2. Optional: press **Validate** in the toolbar. It runs the notebook and lists anything still
-   unanswered or unreadable; it never says whether an answer is right.
-3. Submit it the way your trainer asked: the **Assignments** tab (*Nbgrader \u25b8 Assignment
-   List*), or by uploading this `.ipynb` file to your course page. Keep the file name as it is."""
+Choose **Run \u25b8 Run All Cells** from the menu at the top. A list then appears just below
+this heading: how many answers the marker can read, and any still to give or to retype. It never
+says whether an answer is right: your feedback will, after marking."""
+
+_CHECK_STEP = {
+    False: "**Check my answers** (just above): choose **Run \u25b8 Run All Cells** and read the "
+           "note under that heading.",
+    True: "**Check my policy** (just above): after saving, choose **Run \u25b8 Run All Cells** "
+          "and read the note under that heading.",
+}
+_SAVE_STEP = (
+    "**Save** the notebook: **File \u25b8 Save Notebook** (Ctrl + S, or \u2318 + S on a Mac)."
+)
+_HAND_IN_STEP = (
+    "**Hand it in** the way you were asked: **Submit** in the **Assignments** tab (*Nbgrader "
+    "\u25b8 Assignment List*), or upload this `.ipynb` file to your course page, or send it by "
+    "email. Keep the file name as it is."
+)
+_ON_YOUR_OWN = """**Learning on your own, without a trainer?** The exercises are marked by whoever
+provides your CPD: your course provider, trainer or supervisor. Send them the saved file; they
+mark it and send back a feedback page that explains every answer. Meanwhile, the practice posts
+in the lessons give you instant feedback on the same rules."""
+_VALIDATE = """*Optional:* the **Validate** button in the toolbar runs the same check from a fresh
+start and lists anything unanswered or unreadable. "Success!" there means every answer can be
+read, not that every answer is right."""
+
+
+def submit_text(assignment: Assignment) -> str:
+    """The "Submitting" cell: check, save, hand in; how self-paced learners get feedback."""
+    written = bool(assignment.check_cell)
+    steps = [_SAVE_STEP, _CHECK_STEP[True]] if written else [_CHECK_STEP[False], _SAVE_STEP]
+    steps.append(_HAND_IN_STEP)
+    numbered = "\n".join(f"{number}. {step}" for number, step in enumerate(steps, start=1))
+    return f"## Submitting\n\n{numbered}\n\n{_ON_YOUR_OWN}\n\n{_VALIDATE}"
 
 
 def render(assignment_id: str) -> str:

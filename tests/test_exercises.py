@@ -5,7 +5,9 @@
 - solutions/ and exercises/ are exactly what `make exercises` generates (real nbgrader);
 - exercises/ holds no answer, explanation, hidden test or key;
 - in a real kernel, the answer checker says when an answer can't be read, never whether
-  it is right.
+  it is right: once per answer, as a calm note (never an error), with "Did you mean ...?" for
+  near misses; it starts itself when a check runs before the set-up cell; no slip in an answer
+  line stops Run All.
 """
 
 from __future__ import annotations
@@ -231,9 +233,19 @@ def test_exercise_layout_for_non_programmers(assignment_id: str) -> None:
             assert meta["locked"]
         if meta.get("grade_id") in item_cells:
             assert cell.metadata["jupyter"]["source_hidden"]
+            # nbgrader's Validate shows this source when the check fails: keep it short
+            assert re.fullmatch(r'from course\.answers import check\ncheck\("\w+"\)', cell.source)
+        if meta.get("solution") and cell.cell_type == "code":
+            assert cell.metadata["tags"] == ["raises-exception"], "a slip would stop Run All"
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None
-    assert nb.cells[-1].cell_type == "markdown" and "Submitting" in nb.cells[-1].source
+            assert meta.get("solution") or cell.metadata["jupyter"]["source_hidden"]
+    if assignment_id != "ex03_social_media_policy":  # the first instruction starts the checker
+        assert "Run \u25b8 Run All Cells" in nb.cells[1].source.split("How to answer")[0]
+    submit = nb.cells[-1].source
+    assert nb.cells[-1].cell_type == "markdown" and submit.startswith("## Submitting")
+    assert submit.index("Check my") < submit.index("Validate"), "Check my answers comes first"
+    assert "Optional" in submit and "on your own" in submit
 
 
 def test_answer_helper_holds_no_key() -> None:
@@ -247,8 +259,10 @@ def test_answer_helper_holds_no_key() -> None:
 # --------------------------------------------------------------------------------------------
 # The learner's checker, in a real kernel
 # --------------------------------------------------------------------------------------------
-def _run(nb: nbformat.NotebookNode, cwd: Path) -> nbformat.NotebookNode:
-    NotebookClient(nb, timeout=120, allow_errors=True,
+def _run(nb: nbformat.NotebookNode, cwd: Path, allow_errors: bool = False):
+    """Run every cell in order, as Run All does; by default any error fails the test (nbclient,
+    like JupyterLab, carries on past a cell tagged raises-exception)."""
+    NotebookClient(nb, timeout=120, allow_errors=allow_errors,
                    resources={"metadata": {"path": str(cwd)}}).execute()
     return nb
 
@@ -265,6 +279,18 @@ def _outputs(cell) -> str:
     return "".join(parts)
 
 
+def _notes(cell) -> list[str]:
+    """The checker's notes under a cell (their plain text); fails on any other output."""
+    notes = []
+    for output in cell.outputs:
+        assert output.output_type == "display_data", _outputs(cell)
+        page = output.data["text/html"]
+        assert 'class="pwc-answer-note' in page and "white-space: normal" in page
+        assert "Traceback" not in page and "Error" not in page
+        notes.append(output.data["text/plain"])
+    return notes
+
+
 def _with_answers(assignment_id: str, lines: dict[str, str]) -> nbformat.NotebookNode:
     nb = nbformat.read(notebook_path("exercises", assignment_id), 4)
     for cell in nb.cells:
@@ -274,46 +300,111 @@ def _with_answers(assignment_id: str, lines: dict[str, str]) -> nbformat.Noteboo
     return nb
 
 
-def test_checker_messages_in_a_real_kernel(tmp_path) -> None:
+def _check_cells(nb) -> dict[str, nbformat.NotebookNode]:
+    """Answer name -> its hidden check cell."""
+    found = {}
+    for cell in nb.cells:
+        match = re.fullmatch(r'from course\.answers import check\ncheck\("(\w+)"\)', cell.source)
+        if match:
+            found[match[1]] = cell
+    return found
+
+
+def _check_all(nb) -> nbformat.NotebookNode:
+    return next(c for c in nb.cells if c.source.endswith("check_all()"))
+
+
+NOT_JUDGING = ("correct", "wrong", "well done", "\u2713", "\u2717")
+
+
+def test_checker_notes_in_a_real_kernel(tmp_path) -> None:
+    """Run All on ex02 with a right, a wrong, a misspelt, an unquoted and a broken answer: no
+    cell fails, each answer gets one calm note under its line, the hidden checks add nothing."""
     lines = {
         "post_01_rule": 'post_01_rule = "Disclose "',          # right, sloppy
         "post_02_rule": 'post_02_rule = "reviews"',            # wrong
         "post_01_principle": 'post_01_principle = "trustworthyy"',  # typo
         "post_03_rule": "post_03_rule = separate",             # no quotes
         "post_03_principle": 'post_03_principle = "autonomy',  # syntax error
+        "post_04_principle": 'post_04_principle = "nonmaleficence"',  # missing hyphen: fine
         "situation_01": 'situation_01 = "C"',
     }
-    nb = _run(_with_answers("ex02_rules_and_responses", lines), tmp_path)
-    by_source = {cell.source: _outputs(cell) for cell in nb.cells if cell.cell_type == "code"}
-
-    right, wrong = by_source[lines["post_01_rule"]], by_source[lines["post_02_rule"]]
-    assert right == "[stdout] Post 1 (rule): your answer \u201cdisclose\u201d can be read.\n"
-    assert wrong == "[stdout] Post 2 (rule): your answer \u201creviews\u201d can be read.\n"
-
-    typo = by_source[lines["post_01_principle"]]
-    assert typo.startswith("[stderr] Post 1 (principle): \u201ctrustworthyy\u201d isn't one")
+    nb = _run(_with_answers("ex02_rules_and_responses", lines), tmp_path)  # no error anywhere
+    notes = {name: _notes(next(c for c in nb.cells if c.source == line))
+             for name, line in lines.items()}
+    assert notes["post_01_rule"] == ["Post 1 (rule): your answer \u201cdisclose\u201d can be read."]
+    assert notes["post_02_rule"] == ["Post 2 (rule): your answer \u201creviews\u201d can be read."]
+    assert notes["post_04_principle"] == [
+        "Post 4 (principle): your answer \u201cnon-maleficence\u201d can be read."]
+    [typo] = notes["post_01_principle"]
+    assert typo.startswith("Post 1 (principle): \u201ctrustworthyy\u201d isn't one")
+    assert "Did you mean \u201ctrustworthy\u201d?" in typo
     for word in ("trustworthy,", "autonomy", "non-maleficence", "self-respect"):
         assert word in typo
-    no_quotes = by_source[lines["post_03_rule"]]
-    assert "[error]" in no_quotes and "between the quotation marks" in no_quotes
-    assert "Traceback" not in no_quotes and "NameError" not in no_quotes
-    syntax = by_source[lines["post_03_principle"]]
-    assert "[error]" in syntax and "can't be read" in syntax and "SyntaxError" not in syntax
+    [no_quotes] = notes["post_03_rule"]
+    assert 'Did you mean post_03_rule = "separate"?' in no_quotes
+    [syntax] = notes["post_03_principle"]
+    assert "can't be read" in syntax and 'Did you mean post_03_principle = "autonomy"?' in syntax
 
-    summary = by_source["check_all()"]
-    assert "You have answered 3 of 27" in summary
+    checks = _check_cells(nb)
+    assert len(checks) == 27
+    for name, cell in checks.items():
+        assert cell.outputs == [], f"{name}: the note under the answer line is enough"
+    [summary] = _notes(_check_all(nb))
+    assert "You have answered 4 of 27" in summary
     assert "Post 4 (rule)" in summary and "Situation 7" in summary
-    assert "trustworthyy" in summary
-    for text in by_source.values():
-        lowered = text.casefold()
-        for word in ("correct", "wrong", "well done", "\u2713", "\u2717"):
-            assert word not in lowered
+    assert "trustworthyy" in summary and "post_03_rule" in summary
+    for cell in nb.cells:
+        for text in _notes(cell) if cell.cell_type == "code" else []:
+            assert not any(word in text.casefold() for word in NOT_JUDGING), text
+
+
+def test_a_check_that_runs_first_starts_the_checker(tmp_path, monkeypatch) -> None:
+    """The walkthrough's first step: an answer typed and run before anything else, then the hidden
+    check under it. The check finds the saved notebook (JupyterLab tells the kernel its path),
+    starts the checker from its set-up cell, and says the answer can be read; from then on the
+    note appears under each answer line."""
+    saved, work = tmp_path / "saved", tmp_path / "work"
+    saved.mkdir()
+    work.mkdir()
+    path = saved / "ex01_classify_posts.ipynb"
+    nbformat.write(nbformat.read(notebook_path("exercises", "ex01_classify_posts"), 4), path)
+    monkeypatch.setenv("JPY_SESSION_NAME", str(path))
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    nb = _with_answers("ex01_classify_posts", {
+        "post_01": 'post_01 = "acceptable"', "post_02": 'post_02 = "unacceptable"',
+    })
+    checks = _check_cells(nb)
+    answer_1 = next(c for c in nb.cells if c.source == 'post_01 = "acceptable"')
+    answer_2 = next(c for c in nb.cells if c.source == 'post_02 = "unacceptable"')
+    nb.cells = [answer_1, checks["post_01"], answer_2, checks["post_02"], _check_all(nb)]
+    _run(nb, work)
+    assert _notes(answer_1) == []  # nothing had started the checker yet
+    assert _notes(checks["post_01"]) == ["Post 1: your answer \u201cacceptable\u201d can be read."]
+    assert _notes(answer_2) == [
+        "Post 2: \u201cunacceptable\u201d is read as \u201cnot acceptable\u201d."]
+    assert _notes(checks["post_02"]) == []
+    assert "You have answered 2 of 24" in _notes(_check_all(nb))[0]
+
+
+def test_a_slip_never_stops_run_all(tmp_path) -> None:
+    """Even when the checker can't start (no saved notebook to read it from), a broken answer
+    line fails alone: it is tagged raises-exception, so Run All carries on to the end."""
+    nb = _with_answers("ex01_classify_posts", {"post_03": 'post_03 = not acceptable"'})
+    nb.cells = nb.cells[1:]  # no set-up cell, and tmp_path holds no notebook to start from
+    _run(nb, tmp_path, allow_errors=False)
+    slip = next(c for c in nb.cells if c.source == 'post_03 = not acceptable"')
+    assert "SyntaxError" in _outputs(slip)
+    [note] = _notes(_check_all(nb))
+    assert "Run \u25b8 Run All Cells" in note
+    others = [c for c in nb.cells if c.cell_type == "code" and c is not slip]
+    assert all(o.output_type != "error" for c in others for o in c.outputs)
 
 
 def test_checker_ordinary_errors_keep_their_message(tmp_path) -> None:
     nb = _with_answers("ex01_classify_posts", {"post_01": 'post_01 = "acceptable"'})
     nb.cells.insert(2, nbformat.v4.new_code_cell("undefined_thing + 1"))
-    nb = _run(nb, tmp_path)
+    nb = _run(nb, tmp_path, allow_errors=True)
     assert "NameError" in _outputs(nb.cells[2])
 
 
@@ -327,8 +418,8 @@ def test_policy_check_reads_the_saved_notebook(tmp_path) -> None:
     path = tmp_path / "ex03_social_media_policy.ipynb"
     nbformat.write(nb, path)
     nb = _run(nbformat.read(path, 4), tmp_path)
-    check = next(c for c in nb.cells if c.source == "check_policy()")
-    text = _outputs(check)
+    check = next(c for c in nb.cells if c.source.endswith("check_policy()"))
+    [text] = _notes(check)
     assert "\u201cWhere you can find me online\u201d: not written yet." in text
     assert "In an emergency" not in text
     assert "a hint, not a mark" in text

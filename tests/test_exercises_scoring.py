@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course.answers import AnswerFormat, bindings, normalise, policy_gaps
+from course.answers import AnswerFormat, bindings, normalise, policy_gaps, read_status
 from grader.items import ASSIGNMENT_IDS, load_assignment
 from grader.scoring import STATUSES, policy_hints, read_answers, score_notebook
 
@@ -51,7 +51,12 @@ def key_answers(assignment_id: str) -> dict[str, str]:
         ("verdict", "Not Acceptable ", "not acceptable"),
         ("verdict", "  not   acceptable", "not acceptable"),
         ("verdict", "NOT-ACCEPTABLE.", "not acceptable"),
+        ("verdict", "Acceptable.", "acceptable"),
+        ("verdict", "unacceptable", "not acceptable"),
+        ("verdict", "Un-acceptable", "not acceptable"),
+        ("verdict", "notacceptable", "not acceptable"),
         ("verdict", "acceptible", None),
+        ("verdict", "not ok", None),
         ("verdict", "yes", None),
         ("verdict", "?", None),
         ("rule", "Disclose", "disclose"),
@@ -62,6 +67,7 @@ def key_answers(assignment_id: str) -> dict[str, str]:
         ("principle", "Being Trustworthy", "trustworthy"),
         ("principle", "non maleficence", "non-maleficence"),
         ("principle", "Self_Respect", "self-respect"),
+        ("principle", "selfrespect", "self-respect"),
         ("principle", "kindness", None),
         ("letter:abcd", "B", "b"),
         ("letter:abcd", "(c)", "c"),
@@ -72,6 +78,72 @@ def key_answers(assignment_id: str) -> dict[str, str]:
 )
 def test_accepted_spellings(spec: str, typed: str, expected: str | None) -> None:
     assert AnswerFormat.parse(spec).canonical(typed) == expected
+
+
+@pytest.mark.parametrize(
+    ("spec", "typed", "suggested"),
+    [
+        ("verdict", "acceptible", "acceptable"),
+        ("verdict", "not acceptible.", "not acceptable"),
+        ("verdict", "inacceptable", "not acceptable"),
+        ("verdict", "unacceptable", "not acceptable"),
+        ("verdict", "not-acceptable", "not acceptable"),
+        ("verdict", "notacceptable", "not acceptable"),
+        ("verdict", "Acceptable.", "acceptable"),
+        ("verdict", "ok", None),
+        ("verdict", "yes", None),
+        ("rule", "disclosure", "disclose"),
+        ("rule", "Testimonial", "testimonials"),
+        ("rule", "rule 7", None),  # never a number close to another number
+        ("rule", "privacy", None),
+        ("principle", "trustworthyy", "trustworthy"),
+        ("principle", "autonomous", "autonomy"),
+        ("principle", "kindness", None),
+        ("letter:abcd", "e", None),
+    ],
+)
+def test_suggestions_come_from_the_typed_text(spec: str, typed: str, suggested) -> None:
+    assert AnswerFormat.parse(spec).suggest(typed) == suggested
+
+
+def test_near_misses_are_suggested_but_never_judged() -> None:
+    """The note for a misspelling names the nearest allowed word, whatever the key says: the
+    same suggestion for a post whose answer is "acceptable" and one whose answer is not."""
+    key = key_answers("ex01_classify_posts")
+    one = next(n for n, v in key.items() if v == "acceptable")
+    other = next(n for n, v in key.items() if v == "not acceptable")
+    nb = release("ex01_classify_posts")
+    answer(nb, one, f'{one} = "acceptible"')
+    answer(nb, other, f'{other} = "acceptible"')
+    answers = read_answers(nb, load_assignment("ex01_classify_posts"))
+    for name in (one, other):
+        assert answers[name].status == "unreadable"
+        assert "Did you mean \u201cacceptable\u201d?" in answers[name].message
+    fmt = AnswerFormat.parse("verdict")
+    slips = {"post_03": ('post_03 = not acceptable"', "not acceptable"),  # a quotation mark lost
+             "post_04": ("post_04 = acceptable", "acceptable")}            # no quotation marks
+    for name, (line, wanted) in slips.items():
+        [binding] = bindings(line, {name})
+        message = read_status(name, fmt, binding)[2]
+        assert f'Did you mean {name} = "{wanted}"?' in message
+
+
+def test_synonyms_and_stray_full_stops_score_through_the_real_scorer() -> None:
+    """"unacceptable", "notacceptable", "Not-acceptable." and "Acceptable." all count."""
+    key = key_answers("ex01_classify_posts")
+    spellings = {"not acceptable": ["unacceptable", "notacceptable", "Not-acceptable."],
+                 "acceptable": ["Acceptable.", " ACCEPTABLE"]}
+    nb = release("ex01_classify_posts")
+    for index, (name, value) in enumerate(key.items()):
+        typed = spellings[value][index % len(spellings[value])]
+        answer(nb, name, f'{name} = "{typed}"')
+    result = score_notebook(nb, load_assignment("ex01_classify_posts"))
+    assert result.score == result.max_score == len(key)
+    flipped = release("ex01_classify_posts")
+    for name, value in key.items():
+        typed = "unacceptable" if value == "acceptable" else "Acceptable."
+        answer(flipped, name, f'{name} = "{typed}"')
+    assert score_notebook(flipped, load_assignment("ex01_classify_posts")).score == 0
 
 
 def test_normalise_is_idempotent() -> None:

@@ -91,6 +91,11 @@ def ex01_learners(course: Path) -> dict[str, tuple[nbformat.NotebookNode, float]
                         total - 1)
     learners["syntax"] = (fill(blank(), {**literal(answers),
                                          "post_04": f'post_04 = "{answers["post_04"]}'}), total - 1)
+    # clear synonyms, a lost space and stray full stops all count
+    other = {"not acceptable": ["unacceptable", "notacceptable", "Not-acceptable."],
+             "acceptable": ["Acceptable.", "acceptable "]}
+    synonyms = {n: other[v][i % len(other[v])] for i, (n, v) in enumerate(answers.items())}
+    learners["synonyms"] = (fill(blank(), literal(synonyms)), total)
 
     # cheat 1: a str subclass that equals everything, for the second half of the answers
     honest = names[:10]
@@ -320,6 +325,42 @@ def test_validate_helps_the_learner(course) -> None:
     for number in range(1, 25):
         assert f"Post {number} has no answer yet." in blank_report, number
     assert "Traceback" not in blank_report
+
+
+def test_validate_dialog_is_short_and_friendly(course) -> None:
+    """What JupyterLab's Validate button shows (nbgrader's Validator, the course's config): one
+    short check per answer that needs attention, its note with a "Did you mean ...?" where the
+    typed text is close to an allowed word, and no traceback."""
+    from nbgrader.validator import Validator
+
+    from grader.nbconfig import course_config
+
+    root = course["root"]
+    slips = {
+        "post_02": 'post_02 = "acceptible"',        # misspelt
+        "post_03": 'post_03 = not acceptable"',     # a quotation mark lost
+        "post_05": 'post_05 = "unacceptable"',      # a synonym: fine
+        "post_07": "post_07 = ok",                  # no quotes, no close word
+        "post_08": 'post_08 = "?"',                 # not answered
+    }
+    nb = fill(release(root, EX1), {**literal(key(EX1)), **slips})
+    path = root / "learner-copy" / f"{EX1}.ipynb"
+    path.parent.mkdir()
+    nbformat.write(nb, path)
+    validator = Validator(config=course_config(root, exchange_root=root / "exchange"))
+    results = validator.validate(str(path))
+    assert set(results) == {"failed"}, results
+    failed = {re.search(r'check\("(\w+)"\)', f["source"])[1]: f for f in results["failed"]}
+    assert sorted(failed) == ["post_02", "post_03", "post_07", "post_08"]
+    for name, result in failed.items():
+        assert result["source"] == f'from course.answers import check\ncheck("{name}")'
+        assert "Traceback" not in result["raw_error"] and "Error" not in result["raw_error"]
+    errors = {name: words(result["raw_error"]) for name, result in failed.items()}
+    assert "Did you mean \u201cacceptable\u201d?" in errors["post_02"]
+    assert 'Did you mean post_03 = "not acceptable"?' in errors["post_03"]
+    assert "Did you mean" not in errors["post_07"]
+    assert 'as post_07 = "your answer"' in errors["post_07"]
+    assert errors["post_08"].startswith("Post 8 has no answer yet.")
 
 
 def test_manual_policy_marks_show_in_the_export(course) -> None:

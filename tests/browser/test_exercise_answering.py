@@ -93,6 +93,27 @@ def test_slips_then_run_all(exercise: Page, screenshots: Path) -> None:
     assert box is not None and box["width"] < 1000, "the note wraps instead of running on"
 
 
+def test_run_all_goes_past_a_failing_answer_cell(exercise: Page, screenshots: Path) -> None:
+    """Answer cells carry the raises-exception tag: even a real error in one (here, code added
+    under the answer line) doesn't stop Run All before "Check my answers"."""
+    page = exercise
+    wait_for_kernel_idle(page)
+    editor = answer_cell(page, 'post_04 = "?"').locator(".cm-content")
+    editor.scroll_into_view_if_needed()
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type('post_04 = "acceptable"')
+    page.keyboard.press("Enter")
+    page.keyboard.type("1 / 0")
+    run_all(page)
+    errors = error_outputs(page)
+    assert len(errors) == 1 and "ZeroDivisionError" in errors[0]
+    summary = page.locator(f"{NOTEBOOK} {NOTE}", has_text="You have answered")
+    expect(summary).to_contain_text("You have answered 3 of 24")  # ran after the error
+    summary.scroll_into_view_if_needed()
+    page.screenshot(path=screenshots / "ex01-4-after-a-failing-cell.png")
+
+
 def test_notes_are_accessible(exercise: Page) -> None:
     try:
         result = axe.run(exercise, NOTE)
