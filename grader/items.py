@@ -21,7 +21,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from course.answers import AnswerFormat, label
-from course.scenarios import Platform, load_framework
+from course.scenarios import PLATFORM_NAMES, Platform, load_framework
 
 KEYS_DIR = Path(__file__).parent / "keys"
 ASSIGNMENT_IDS: tuple[str, ...] = (
@@ -179,6 +179,10 @@ class Item:
     manual: bool = False
     format: AnswerFormat | None = None
     option_feedback: dict[str, str] = field(default_factory=dict)
+    summary: str = ""
+    """A short reminder of what the item was about (never its answer), shown under its heading
+    in feedback: the platform, author and opening words of a post, the opening of a situation,
+    or the heading of a written part."""
 
 
 @dataclass(frozen=True)
@@ -238,8 +242,40 @@ def _entries(key: ExerciseKey) -> list[Entry]:
     return [entry for part in key.parts for entry in part.entries]
 
 
+SUMMARY_CHARS = 90
+# messages are "from" someone; everything else is a post "by" someone
+_MESSAGES = {"direct-message": "Direct message", "whatsapp": "WhatsApp message"}
+
+
+def _opening(text: str, limit: int = SUMMARY_CHARS) -> str:
+    """The first words of ``text``, cut at a word boundary near ``limit`` characters."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit + 1].rsplit(" ", 1)[0] if " " in text[:limit + 1] else text[:limit]
+    return cut.rstrip(" ,;:.\u2014-") + "\u2026"
+
+
+def summary(entry: Entry) -> str:
+    """A plain reminder of what an entry showed the learner, with nothing of its answer."""
+    if entry.post is not None:
+        post = entry.post
+        if post.platform in _MESSAGES:
+            who = f"{_MESSAGES[post.platform]} from {post.display_name}"
+        elif post.platform == "website":
+            who = f"Practice website of {post.display_name}"
+        else:
+            who = f"{PLATFORM_NAMES[post.platform]} post by {post.display_name}"
+        return f"{who}: \u201c{_opening(post.text)}\u201d"
+    if entry.situation is not None:
+        return f"{entry.situation.title}: {_opening(entry.situation.text)}"
+    assert entry.section is not None
+    return entry.section.heading
+
+
 def _items(entry: Entry) -> list[Item]:
     items = []
+    reminder = summary(entry)
     for kind in entry.ask:
         item_id = entry.id if len(entry.ask) == 1 else f"{entry.id}_{kind}"
         if kind == "written":
@@ -250,6 +286,7 @@ def _items(entry: Entry) -> list[Item]:
                 explanation=entry.explanation or entry.section.criterion,
                 hint=entry.hint or entry.section.hint, label=entry.section.heading,
                 entry=entry.id, answer_cell=item_id, grade_cell=item_id, manual=True,
+                summary=reminder,
             ))
             continue
         if kind == "letter":
@@ -266,7 +303,7 @@ def _items(entry: Entry) -> list[Item]:
             accepted=accepted, allowed=fmt.choices(), rule=entry.rule, principle=entry.principle,
             explanation=entry.explanation or "", hint=entry.hint or "", label=label(item_id),
             entry=entry.id, answer_cell=f"answer_{item_id}", grade_cell=item_id,
-            format=fmt, option_feedback=dict(entry.option_feedback),
+            format=fmt, option_feedback=dict(entry.option_feedback), summary=reminder,
         ))
     return items
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import sys
 import tomllib
@@ -9,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "cohort"))
 import cohort_helpers as h  # noqa: E402
@@ -56,6 +58,11 @@ def test_pseudonymised_outputs_hold_no_names_and_codes_are_stable(tmp_path, ex):
     assert all(code.startswith("L-") and len(code) == 10 for code in rows)
     assert sorted(p.name for p in (out / "feedback").iterdir()) == sorted(
         f"{code}.html" for code in rows)
+    graded = [code for code, row in rows.items() if row["status"] != "problem"]
+    assert len(graded) == 2
+    for code in graded:  # reminders of the posts come from the key; no names came with them
+        page = (out / "feedback" / f"{code}.html").read_text(encoding="utf-8")
+        assert all(str(escape(item.summary)) in page for item in ex.auto_items), code
     problems = [r["problem"] for r in rows.values() if r["status"] == "problem"]
     assert len(problems) == 2  # two notebooks; the refused path
     with sqlite3.connect(out / "gradebook.db") as db:
@@ -149,6 +156,11 @@ def test_grading_ex02_with_rule_principle_and_letter_items(tmp_path):
     assert {"rule", "principle", "letter"} <= kinds
     page = (out / "feedback" / "learner.html").read_text(encoding="utf-8")
     assert "The answer was" in page
+    for item in ex2.auto_items:  # a reminder of the post or situation, under its heading
+        assert re.search(rf'<h2>{re.escape(item.label)}</h2>\s*<p class="about">'
+                         rf'{re.escape(str(escape(item.summary)))}</p>', page), item.id
+    assert "LinkedIn post by Clearwater Counselling: \u201cProud moment:" in page
+    assert "A friend request: Sam, a client you have seen for two months" in page
 
 
 def _policy(ex3, words: dict[str, str]) -> dict:
@@ -182,6 +194,7 @@ def test_hand_marked_exercise_waits_for_formgrader_then_agrees(tmp_path):
     assert float(row["max_score"]) == ex3.manual_max_score
     page = (out / row["feedback"]).read_text(encoding="utf-8")
     assert "still to be marked" in page and "A hint, not a mark" in page
+    assert 'class="about"' not in page  # a written part's heading is its reminder already
     gradebook = open_gradebook(f"sqlite:///{out / 'gradebook.db'}")
     try:
         submission = gradebook.find_submission(ex3.id, "writer")

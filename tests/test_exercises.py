@@ -91,6 +91,37 @@ def test_every_item_has_teaching_feedback() -> None:
                 assert set(item.option_feedback) == set(item.allowed), item.id
 
 
+def test_every_item_has_a_reminder_that_gives_nothing_away() -> None:
+    """Feedback reminds the learner what each item was, using only what the notebook showed."""
+    for assignment_id in ASSIGNMENT_IDS:
+        assignment = load_assignment(assignment_id)
+        learner_nb = nbformat.read(notebook_path("exercises", assignment_id), 4)
+        released = "\n".join(cell.source for cell in learner_nb.cells)
+        entries = {e.id: e for part in assignment.key.parts for e in part.entries}
+        by_entry: dict[str, set[str]] = {}
+        for item in assignment.items:
+            entry = entries[item.entry]
+            summary = item.summary
+            by_entry.setdefault(item.entry, set()).add(summary)
+            assert summary and len(summary) <= 160, (item.id, summary)
+            if entry.post is not None:
+                opening = summary.split(": \u201c", 1)[1].removesuffix("\u201d")
+                assert entry.post.display_name in summary, item.id
+            elif entry.situation is not None:
+                opening = summary.removeprefix(f"{entry.situation.title}: ")
+            else:
+                opening = summary
+                assert summary == entry.section.heading == item.label
+            assert build_solutions.md(opening.removesuffix("\u2026")) in released, item.id
+            for secret in (item.explanation, item.hint, *item.option_feedback.values()):
+                assert not secret or secret not in summary, item.id
+            if item.kind == "letter":
+                assert entry.situation.options[item.answer] not in summary, item.id
+        assert all(len(s) == 1 for s in by_entry.values()), "one reminder per post or situation"
+        reminders = [next(iter(s)) for s in by_entry.values()]
+        assert len(set(reminders)) == len(reminders), f"{assignment_id}: two reminders alike"
+
+
 BROKEN = [
     ("unknown rule", lambda e: e.update(rule="gossip"), "unknown id(s) gossip"),
     ("acceptable post with a rule", lambda e: e.update(verdict="acceptable"), "breaks no rule"),

@@ -314,6 +314,30 @@ def test_show_correct_answer_setting(course) -> None:
     assert words(situation.option_feedback["a"]) in mixed
 
 
+def reminder_under(page: str, grade_id: str) -> str:
+    """The reminder shown under one item's heading on a feedback page (escaped, as written)."""
+    start = page.index(f'<a name="{grade_id}"></a>')
+    found = re.compile(r'class="panel-body pwc-about">(.*?)</div>', re.S).search(page, start)
+    assert found, grade_id
+    return found[1].strip()
+
+
+def test_feedback_reminds_the_learner_what_each_item_was(course) -> None:
+    for assignment_id, student in ((EX1, "blank"), (EX1, "stripped"), (EX2, "mixed")):
+        page = feedback(course, assignment_id, student)
+        for item in load_assignment(assignment_id).auto_items:
+            shown = reminder_under(page, item.grade_cell)
+            assert html.unescape(shown) == item.summary and "<" not in shown, item.id
+    post_07 = text_of(feedback(course, EX1, "blank"))
+    assert ("Post 7 Score: 0.0 / 1.0 (Top) Facebook page post by Moorgate Therapy Rooms: "
+            "\u201cWe're closed on bank holiday Monday.") in post_07
+    situation = text_of(feedback(course, EX2, "mixed"))
+    assert "A bad review: A one-star review appears on your Google profile" in situation
+    policy = feedback(course, EX3, "writer")  # a written part's heading is its reminder already
+    assert 'class="panel-body pwc-about"' not in policy
+    assert "Your answer: Where you can find me online" in policy
+
+
 def test_validate_helps_the_learner(course) -> None:
     root = course["root"]
     notebooks = [f"solutions/{a}/{a}.ipynb" for a in (EX1, EX2, EX3)]

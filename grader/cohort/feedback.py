@@ -21,6 +21,11 @@ def _score(result) -> ItemScore:
                      manual=result.manual, message=result.message)
 
 
+def _reminder(item) -> str:
+    """What the item was about (from the key, never the learner); empty if it repeats the label."""
+    return "" if item.summary == item.label else item.summary
+
+
 def render(row, exercise, show_answers: bool) -> str:
     """The HTML page for one learner (a :class:`~grader.cohort.pipeline.Row`)."""
     by_id = {i.id: i for i in exercise.items}
@@ -31,7 +36,8 @@ def render(row, exercise, show_answers: bool) -> str:
             continue
         if item.manual:
             mark = row.manual_marks.get(result.item_id)
-            items.append({"label": item.label, "correct": True, "manual": True,
+            items.append({"label": item.label, "summary": _reminder(item),
+                          "correct": True, "manual": True,
                           "headline": "Marked by your assessor.",
                           "answer_line": (f"Mark: {points(mark)} out of {points(item.points)}."
                                           if mark is not None else "Not marked yet."),
@@ -39,7 +45,8 @@ def render(row, exercise, show_answers: bool) -> str:
                           "hint": None, "option_note": None})
             continue
         words = item_feedback(item, _score(result), show_answers)
-        items.append({"label": item.label, "correct": result.correct, "manual": False,
+        items.append({"label": item.label, "summary": _reminder(item),
+                      "correct": result.correct, "manual": False,
                       "headline": words.headline, "answer_line": words.answer_line,
                       "rule": words.rule, "principle": words.principle,
                       "explanation": words.explanation, "hint": words.hint,

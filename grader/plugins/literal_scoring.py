@@ -80,7 +80,8 @@ class LiteralScoring(NbGraderPreprocessor):
             grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
             if cell.cell_type != "code":
                 if grade_id in written:
-                    cell.metadata["pwc"] = {"label": written[grade_id].label}
+                    cell.metadata["pwc"] = {"label": written[grade_id].label,
+                                            "summary": written[grade_id].summary}
                 continue
             cell.outputs = []
             cell.execution_count = None
@@ -98,7 +99,8 @@ class LiteralScoring(NbGraderPreprocessor):
         score = result.item(item.id)
         feedback = item_feedback(item, score, show)
         cell.outputs = [_points_output(score.points, feedback.html(score.correct))]
-        cell.metadata["pwc"] = {"label": item.label, "correct": score.correct}
+        cell.metadata["pwc"] = {"label": item.label, "summary": item.summary,
+                                "correct": score.correct}
 
     def _restore_grade_cells(self, nb, assignment: Assignment) -> None:
         """Put back grade cells the learner deleted, so that every item gets its mark."""
