@@ -39,6 +39,8 @@ CELL_LINE = re.compile(r"^<!-- cell: (?P<call>.+?) -->[ \t]*$", re.MULTILINE)
 LESSONS_MARK = "<!-- lessons -->"
 IMPORT_LINE = "from course import show"
 MAX_CALL_LENGTH = 60
+ONE_ARGUMENT = {"classify", "response", "quiz", "reflection", "discussion"}
+NO_ARGUMENT = {"cpd_record"}
 HIDDEN_CODE = {
     "editable": False,
     "deletable": False,
@@ -84,7 +86,8 @@ def make_cell(kind: str, source: str, cell_id: str) -> NotebookNode:
 
 
 def parse_call(call: str) -> tuple[str, str]:
-    """``show.NAME("ARG")`` -> (NAME, ARG); anything else raises :class:`ContentError`."""
+    """``show.NAME("ARG")`` -> (NAME, ARG) and ``show.NAME()`` -> (NAME, ""); anything else
+    raises :class:`ContentError`."""
     try:
         node = ast.parse(call, mode="eval").body
     except SyntaxError as error:
@@ -94,13 +97,12 @@ def parse_call(call: str) -> tuple[str, str]:
         and isinstance(node.func, ast.Attribute)
         and isinstance(node.func.value, ast.Name)
         and node.func.value.id == "show"
-        and len(node.args) == 1
+        and len(node.args) <= 1
         and not node.keywords
-        and isinstance(node.args[0], ast.Constant)
-        and isinstance(node.args[0].value, str)
+        and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args)
     ):
         raise ContentError(f'cell line {call!r} should look like show.name("argument")')
-    return node.func.attr, node.args[0].value
+    return node.func.attr, node.args[0].value if node.args else ""
 
 
 def check_call(call: str, lesson_id: str, content: Content) -> None:
@@ -109,6 +111,13 @@ def check_call(call: str, lesson_id: str, content: Content) -> None:
         raise ContentError(f"cell line {call!r} is longer than {MAX_CALL_LENGTH} characters")
     name, arg = parse_call(call)
     where = f"lesson {lesson_id}: cell {call}"
+    if name not in NO_ARGUMENT | ONE_ARGUMENT:
+        raise ContentError(f"{where}: show.{name} does not exist")
+    if (name in NO_ARGUMENT) != bool(re.fullmatch(r"show\.\w+\(\s*\)", call)):
+        takes = "no argument" if name in NO_ARGUMENT else "one argument"
+        raise ContentError(f"{where}: show.{name} takes {takes}")
+    if name in NO_ARGUMENT:
+        return
     if name == "classify":
         post = content.posts.get(arg)
         if post is None:
@@ -227,7 +236,8 @@ def what_next(lesson: Lesson, lessons: list[Lesson]) -> str:
     else:
         parts.append(
             "**You have reached the end of the lessons.** Well done. If you have not yet done "
-            "the three exercises, now is a good time, and remember to log your CPD minutes."
+            "the three exercises, now is a good time. Your CPD record, above, can be created "
+            "again whenever you like."
         )
     return "\n\n".join(parts)
 

@@ -1,7 +1,8 @@
 """One-line entry points for the lesson notebooks: each call shows one widget.
 
 A lesson's first (hidden) cell is ``from course import show``; every other code cell is a single
-short call such as ``show.classify("p001")`` or ``show.quiz("03-never-disclose")``.
+short call such as ``show.classify("p001")``, ``show.quiz("03-never-disclose")`` or
+``show.cpd_record()``.
 Content is loaded once per kernel (see :mod:`course.bank`).
 """
 
@@ -9,8 +10,8 @@ from __future__ import annotations
 
 from IPython.display import display
 
-from course import bank
-from course.widgets import Branching, Classify, Discussion, Quiz, Reflection
+from course import bank, progress
+from course.widgets import Branching, Classify, CpdRecord, Discussion, Quiz, Reflection
 
 
 def classify(post_id: str) -> None:
@@ -19,8 +20,10 @@ def classify(post_id: str) -> None:
 
 
 def quiz(lesson_id: str, seed: int | None = None) -> None:
-    """The lesson quiz: every practice post of the lesson, in random order."""
-    display(Quiz(bank.lesson_posts(lesson_id), seed=seed))
+    """The lesson quiz: every practice post of the lesson, in random order. Finishing it
+    records the lesson in the learner's CPD progress (on this computer only)."""
+    recorder = progress.quiz_recorder(bank.lesson(lesson_id))
+    display(Quiz(bank.lesson_posts(lesson_id), seed=seed, on_finish=recorder))
 
 
 def response(response_id: str) -> None:
@@ -31,6 +34,11 @@ def response(response_id: str) -> None:
 def reflection(lesson_id: str) -> None:
     """A private text box for the lesson's reflection prompt."""
     display(Reflection(bank.lesson(lesson_id)))
+
+
+def cpd_record() -> None:
+    """The learner's CPD so far, and a button that creates a printable record."""
+    display(CpdRecord())
 
 
 def discussion(lesson_id: str) -> None:

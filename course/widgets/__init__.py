@@ -1,5 +1,6 @@
 """The course widgets (ipywidgets 8): post card, classify, quiz, branching response, reflection,
-and the trainer's discussion deck. Lessons use them through :mod:`course.show`.
+the learner's CPD record, and the trainer's discussion deck. Lessons use them through
+:mod:`course.show`.
 
 DOM contract (stable: browser tests select by these roles, labels and classes)
 ------------------------------------------------------------------------------
@@ -47,7 +48,9 @@ Quiz (``.pwc-quiz``)
     ``ul.pwc-missed`` list, one ``li`` per missed post: "<Platform>: “<first ~60 characters>…”",
     never the verdict), button ``button.pwc-retry`` "Try the missed ones again" (only when some
     were missed) and ``button.pwc-restart`` "Start the quiz again". Hidden controls have
-    ``display: none``.
+    ``display: none``. In a lesson, finishing a full round records the lesson in the CPD
+    progress, and the summary ends with ``.pwc-progress-note`` ("This lesson now counts towards
+    your CPD record, …", or why it could not be saved).
 
 Branching (``.pwc-branching``)
     situation ``.pwc-situation``; radio group ``.pwc-response-choice``, description
@@ -62,6 +65,19 @@ Reflection (``.pwc-reflection``)
     textarea ``.pwc-reflection-text`` labelled "Your reflection"; button ``button.pwc-save``
     "Save my reflection"; status ``.pwc-reflection-status`` ("Saved on this computer only
     (HH:MM).").
+
+CPD record (``.pwc-cpd-record``)
+    ``.pwc-cpd-table``: a summary box titled "Your CPD so far: N minutes, from K of 8 lessons"
+    holding ``table.pwc-cpd-lessons``, one ``tbody tr[data-lesson="NN-slug"]`` per lesson
+    (cells: "N. <title>", CPD minutes, "Completed on" date such as "3 March 2025" or
+    "Not yet", quiz score "S of P" or "–"; not-done rows also have ``.pwc-not-done``) and a
+    ``tfoot`` row "Total completed"; checkbox ``.pwc-cpd-include-reflections`` labelled
+    "Include my reflections" (unticked at first); text box ``.pwc-cpd-name`` labelled "Your
+    name (optional)"; button ``button.pwc-create-record`` "Create my CPD record"; status
+    ``.pwc-cpd-status`` (after creating: a box titled "Your CPD record is ready." with the
+    download link ``a.pwc-cpd-download``, the file's path ``code.pwc-cpd-path`` and its
+    ``file://`` address ``code.pwc-cpd-address``); ``.pwc-cpd-preview`` holds the record in
+    ``iframe.pwc-cpd-frame`` (sandboxed, titled "Your CPD record").
 
 Discussion deck, facilitator guide only (``.pwc-discussion``)
     ``.pwc-discussion-count`` ("Scenario 1 of N (pNNN, easy|medium|hard)"), ``.pwc-card``,
@@ -81,6 +97,7 @@ The style sheet (``.pwc-style``, in every widget) also hides the collapsed-code 
 
 from course.widgets.branching import Branching
 from course.widgets.classify import Classify
+from course.widgets.cpd_record import CpdRecord
 from course.widgets.discussion import Discussion
 from course.widgets.post_card import PostCard, post_card_html
 from course.widgets.quiz import Quiz
@@ -89,6 +106,7 @@ from course.widgets.reflection import Reflection
 __all__ = [
     "Branching",
     "Classify",
+    "CpdRecord",
     "Discussion",
     "PostCard",
     "Quiz",

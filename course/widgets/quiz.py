@@ -2,13 +2,14 @@
 
 The score counts first answers. At the end a summary lists the posts missed (a short excerpt of
 each, never its verdict), and "Try the missed ones again" starts a new round with just those,
-reshuffled.
+reshuffled. ``on_finish(score, posts)`` is called when a full round (not a retry round) ends; a
+message it returns is added to the summary (the lessons use it to record CPD progress).
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 
 import ipywidgets as widgets
@@ -23,10 +24,18 @@ from course.widgets.styles import style_widget
 class Quiz(widgets.VBox):
     """A round-based quiz over ``posts``; ``seed`` makes the order repeatable."""
 
-    def __init__(self, posts: Sequence[Post], *, seed: int | None = None, title: str = "") -> None:
+    def __init__(
+        self,
+        posts: Sequence[Post],
+        *,
+        seed: int | None = None,
+        title: str = "",
+        on_finish: Callable[[int, int], str | None] | None = None,
+    ) -> None:
         if not posts:
             raise ValueError("a quiz needs at least one post")
         self.posts = list(posts)
+        self.on_finish = on_finish
         self.rng = random.Random(seed)
         self.title = title
         self.round: list[Post] = []
@@ -178,6 +187,10 @@ class Quiz(widgets.VBox):
                 Markup("Choose “Try the missed ones again” for a new round with {}.").format(these),
             ]
             self.retry.layout.display = "flex"
+        if self.on_finish is not None and not self.retrying:
+            note = self.on_finish(self.score, total)
+            if note:
+                parts.append(Markup("<span class='pwc-progress-note'>{}</span>").format(note))
         self.restart.layout.display = "flex"
         self.summary.value = feedback.box("summary", title, *parts)
 

@@ -1,56 +1,23 @@
 """Reflection: a lesson's prompt, a text area, and a button that keeps the note on this computer.
 
-Notes are saved to ``~/.posting-with-care/reflections.json`` (or the folder named by the
-environment variable ``POSTING_WITH_CARE_HOME``), never inside the course folder, and nothing
-is sent anywhere. The file maps lesson ids to ``{"text": ..., "saved": ISO time}``.
+Notes are saved by :mod:`course.reflections` in the learner's private folder, never inside the
+course folder, and nothing is sent anywhere.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 from datetime import datetime
-from pathlib import Path
 
 import ipywidgets as widgets
 from markupsafe import Markup
 
 from course.lessons_meta import Lesson
+from course.private import HOME_ENV
+from course.reflections import load_reflections, reflections_path, save_reflection
 from course.widgets.classify import button
 from course.widgets.styles import style_widget
 
-HOME_ENV = "POSTING_WITH_CARE_HOME"
-
-
-def reflections_path() -> Path:
-    home = os.environ.get(HOME_ENV)
-    folder = Path(home) if home else Path.home() / ".posting-with-care"
-    return folder / "reflections.json"
-
-
-def load_reflections() -> dict[str, dict[str, str]]:
-    """Saved reflections by lesson id; an unreadable file counts as empty."""
-    try:
-        data = json.loads(reflections_path().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def save_reflection(lesson_id: str, text: str) -> Path:
-    """Save one lesson's reflection (replacing any earlier one) and return the file's path."""
-    path = reflections_path()
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    data = load_reflections()
-    data[lesson_id] = {"text": text, "saved": datetime.now().isoformat(timespec="seconds")}
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp"
-    ) as handle:
-        json.dump(data, handle, ensure_ascii=False, indent=2)
-    os.chmod(handle.name, 0o600)
-    os.replace(handle.name, path)
-    return path
+__all__ = ["HOME_ENV", "Reflection", "load_reflections", "reflections_path", "save_reflection"]
 
 
 class Reflection(widgets.VBox):

@@ -131,6 +131,26 @@ CSS = """
 .pwc-widget .jupyter-button.pwc-secondary { background: #00695c; color: #ffffff; }
 .pwc-widget .jupyter-button.pwc-secondary:hover:enabled { background: #004d40; color: #ffffff; }
 .pwc-widget .jupyter-button:focus-visible { outline: 3px solid #0b5cad; outline-offset: 2px; }
+.pwc-cpd-lessons { border-collapse: collapse; width: 100%; margin: 0.3em 0 0.5em; }
+.pwc-cpd-lessons th, .pwc-cpd-lessons td {
+  text-align: left; vertical-align: top; padding: 0.25em 0.8em 0.25em 0;
+  border-bottom: 1px solid #d8dee4;
+}
+.pwc-cpd-lessons .pwc-number { text-align: right; }
+.pwc-cpd-lessons tfoot th, .pwc-cpd-lessons tfoot td { font-weight: 700; border-bottom: none; }
+.pwc-cpd-lessons .pwc-not-done td { color: #57606a; }
+.pwc-box a { color: #0b5cad; text-decoration: underline; }
+.pwc-box code { overflow-wrap: anywhere; }
+.pwc-widget .widget-checkbox { width: auto; }
+.pwc-widget .widget-label-basic {
+  font-family: inherit; font-size: var(--jp-content-font-size1, 14px); font-weight: 600;
+  display: inline-flex; align-items: center; gap: 0.5em; height: auto; line-height: 1.5;
+}
+.pwc-cpd-help p { margin: 0 0 0.6em; }
+.pwc-cpd-frame {
+  width: 100%; max-width: 46em; height: 36em; border: 1px solid #c9d1d9; border-radius: 8px;
+  background: #ffffff;
+}
 .jp-Notebook:has(.pwc-widget) .jp-CodeCell .jp-InputPlaceholder { display: none; }
 """
 

@@ -67,6 +67,8 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[labserver.L
     port, token = labserver.free_port(), secrets.token_hex(16)
     env = labserver.isolated_env(home)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    # The learner's private folder (reflections, CPD progress and record): `home / "private"`.
+    env["POSTING_WITH_CARE_HOME"] = str(home / "private")
     server = labserver.start(
         labserver.jupyterlab_command(sys.executable, root, port, token),
         port=port,

@@ -27,6 +27,7 @@ DRAWS = {
     "quiz": ".pwc-quiz",
     "response": ".pwc-branching",
     "reflection": ".pwc-reflection",
+    "cpd_record": ".pwc-cpd-record",
     "card": ".pwc-card:not(.pwc-classify .pwc-card, .pwc-quiz .pwc-card)",
 }
 SHOW_CALL = re.compile(r"^show\.(\w+)\(", re.M)

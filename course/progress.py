@@ -1,0 +1,105 @@
+"""Lesson progress for the learner's CPD record: which lessons are finished, when, and how the
+quiz went at the first try.
+
+A lesson counts as finished when its end-of-lesson quiz is worked through to the score. Each
+finish is kept in ``progress.json`` in the learner's private folder (:mod:`course.private`),
+next to the reflections: ``{lesson id: {"first_completed", "last_completed", "first_score",
+"latest_score", "posts", "minutes"}}``. Finishing again updates the latest date and score and
+keeps the first ones. Nothing is sent anywhere.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from course import private
+from course.lessons_meta import Lesson
+
+FINISHED_NOTE = (
+    "This lesson now counts towards your CPD record, which is kept on this computer only."
+)
+
+
+class Completion(BaseModel):
+    """One finished lesson."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    first_completed: datetime
+    last_completed: datetime
+    first_score: int = Field(ge=0, description="first-try score when first finished")
+    latest_score: int = Field(ge=0, description="first-try score when last finished")
+    posts: int = Field(gt=0, description="posts in the quiz")
+    minutes: int = Field(gt=0, description="the lesson's CPD minutes when first finished")
+
+
+def progress_path() -> Path:
+    return private.home() / "progress.json"
+
+
+def load_progress() -> dict[str, Completion]:
+    """Finished lessons by id; an entry that cannot be read is left out."""
+    completions = {}
+    for lesson_id, entry in private.read_json(progress_path()).items():
+        try:
+            completions[lesson_id] = Completion.model_validate(entry)
+        except ValidationError:
+            continue
+    return completions
+
+
+def record_completion(
+    lesson: Lesson, *, score: int, posts: int, when: datetime | None = None
+) -> Completion:
+    """Note that ``lesson``'s quiz was finished with ``score`` of ``posts`` right at the first
+    try; the first finish's date and score are kept."""
+    when = (when or datetime.now()).replace(microsecond=0)
+    raw = private.read_json(progress_path())
+    earlier = load_progress().get(lesson.id)
+    completion = Completion(
+        first_completed=earlier.first_completed if earlier else when,
+        last_completed=when,
+        first_score=earlier.first_score if earlier else score,
+        latest_score=score,
+        posts=posts,
+        minutes=earlier.minutes if earlier else lesson.minutes,
+    )
+    raw[lesson.id] = completion.model_dump(mode="json")
+    private.write_json(progress_path(), raw)
+    for view in list(_views):
+        view.refresh()
+    return completion
+
+
+def quiz_recorder(lesson: Lesson) -> Callable[[int, int], str]:
+    """A quiz's ``on_finish`` callback: record the finish and say so in plain words."""
+
+    def record(score: int, posts: int) -> str:
+        try:
+            record_completion(lesson, score=score, posts=posts)
+        except OSError as error:
+            return f"Your CPD progress could not be saved on this computer ({error.strerror})."
+        return FINISHED_NOTE
+
+    return record
+
+
+class View(Protocol):
+    """Something that shows the progress (the CPD record widget)."""
+
+    def refresh(self) -> None: ...
+
+
+# Live views refresh when a lesson is finished in the same kernel.
+_views: weakref.WeakSet[View] = weakref.WeakSet()
+
+
+def watch(view: View) -> None:
+    """Call ``view.refresh()`` after each recorded finish, for as long as the view exists."""
+    _views.add(view)
