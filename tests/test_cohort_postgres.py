@@ -101,7 +101,7 @@ def cohort(tmp_path_factory):
 
 
 def _stored(url: str) -> dict[str, float]:
-    from grader.cohort.gradebook_sync import open_gradebook
+    from grader.cohort.nbgrader_store import open_gradebook
 
     gradebook = open_gradebook(url)
     try:

@@ -177,7 +177,7 @@ def _policy(ex3, words: dict[str, str]) -> dict:
 
 def test_hand_marked_exercise_waits_for_formgrader_then_agrees(tmp_path):
     """ex03 is marked by hand: 'to mark' until formgrader has marks, then graded."""
-    from grader.cohort.gradebook_sync import open_gradebook
+    from grader.cohort.nbgrader_store import open_gradebook
 
     ex3 = h.load("ex03_social_media_policy")
     written = [i for i in ex3.items if i.manual]
@@ -219,6 +219,6 @@ def test_hand_marked_exercise_waits_for_formgrader_then_agrees(tmp_path):
 
 def test_gradebook_schema_version_matches_nbgraders_own():
     """Our quick reading of nbgrader's migration head equals what `alembic heads` says."""
-    from grader.cohort.gradebook_sync import alembic_head, nbgrader_alembic_version
+    from grader.cohort.nbgrader_store import alembic_head, nbgrader_alembic_version
 
     assert alembic_head() == nbgrader_alembic_version()

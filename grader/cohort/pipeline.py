@@ -22,7 +22,7 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import exercise as exercise_mod
-from . import feedback, gradebook_sync, outputs, report
+from . import feedback, nbgrader_store, outputs, report
 from .grading import Task, grade_task, init_worker, safe_grade
 from .ids import SECRET_NAME, Pseudonymiser, file_slug
 from .intake import IntakeError, gather
@@ -48,7 +48,7 @@ class Options:
     db_url: str | None = None
     gradebook: bool = True
     course_id: str | None = None
-    batch_size: int = gradebook_sync.BATCH
+    batch_size: int = nbgrader_store.BATCH
     jobs: int = 0
     pseudonymise: bool = False
     secret_file: Path | None = None
@@ -163,7 +163,7 @@ def run(options: Options) -> int:
              error=True)
         return EXIT_INTERRUPTED
     except (exercise_mod.UnknownExercise, IntakeError, ZipRefused,
-            gradebook_sync.GradebookError, ValueError) as error:
+            nbgrader_store.GradebookError, ValueError) as error:
         _say(options, f"Error: {error}", error=True)
         return EXIT_FATAL
     except OSError as error:
@@ -307,13 +307,13 @@ def _sync(options: Options, exercise, rows: list[Row], out: Path) -> None:
     url = options.db_url or f"sqlite:///{out / 'gradebook.db'}"
     from grader.nbconfig import COURSE_ID
 
-    gradebook = gradebook_sync.open_gradebook(url, options.course_id or COURSE_ID)
+    gradebook = nbgrader_store.open_gradebook(url, options.course_id or COURSE_ID)
     try:
         _write_gradebook(options, exercise, rows, gradebook)
     except SQLAlchemyError as error:
         reason = str(getattr(error, "orig", error)).strip().splitlines()[0][:300]
-        raise gradebook_sync.GradebookError(
-            f"Writing to the gradebook failed ({gradebook_sync.hide_password(reason)}). "
+        raise nbgrader_store.GradebookError(
+            f"Writing to the gradebook failed ({nbgrader_store.hide_password(reason)}). "
             "Whatever was saved is consistent: run the same command again to finish.") from None
     finally:
         gradebook.close()
@@ -321,7 +321,7 @@ def _sync(options: Options, exercise, rows: list[Row], out: Path) -> None:
 
 def _write_gradebook(options: Options, exercise, rows: list[Row], gradebook) -> None:
     """Structure, grades in batches, then any hand marks already given in formgrader."""
-    gradebook_sync.ensure_assignment(gradebook, exercise, options.late.due)
+    nbgrader_store.ensure_assignment(gradebook, exercise, options.late.due)
     grade_cells = exercise.grade_cells
     answer_cells = exercise.answer_cells
     records = []
@@ -329,7 +329,7 @@ def _write_gradebook(options: Options, exercise, rows: list[Row], gradebook) -> 
         if row.status == "problem":
             continue
         first, last = _split_name(row.name)
-        records.append(gradebook_sync.GradebookRow(
+        records.append(nbgrader_store.GradebookRow(
             student_id=_db_id(row.public_id), first_name=first, last_name=last,
             timestamp=row.submitted_at.astimezone(UTC).replace(tzinfo=None)
             if row.submitted_at else None,
@@ -344,11 +344,11 @@ def _write_gradebook(options: Options, exercise, rows: list[Row], gradebook) -> 
             bar.update(count)
             _checkpoint()
 
-        gradebook_sync.write(gradebook, exercise, records, progress=progress,
+        nbgrader_store.write(gradebook, exercise, records, progress=progress,
                              batch_size=options.batch_size)
     if exercise.manual_items:
         cells = {item.grade_cell: item.id for item in exercise.manual_items}
-        marks = gradebook_sync.manual_scores(gradebook, exercise,
+        marks = nbgrader_store.manual_scores(gradebook, exercise,
                                              [r.student_id for r in records])
         for row in rows:
             if row.status == "problem":
