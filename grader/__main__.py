@@ -16,6 +16,8 @@ examples:
   python -m grader grade ex01_classify_posts course/submitted --out marking/ex01
   python -m grader grade ex01_classify_posts moodle-download.zip --out marking/ex01 \\
       --due "2026-12-01 17:00" --late-penalty 10%/day --pseudonymise
+  python -m grader grade ex03_social_media_policy course/submitted --out marking/ex03 \\
+      --course-dir course     # mark the written parts in formgrader, then run it again
 
 exit status: 0 everyone graded; 2 some submissions could not be graded (each has a reason in
 grades.csv and report.html); 1 nothing could be done (the message says why); 130 stopped by
@@ -41,8 +43,13 @@ def _parser() -> argparse.ArgumentParser:
                             "a learner found twice counts once, latest submission)")
     grade.add_argument("--out", required=True, type=Path, metavar="DIR",
                        help="folder for the results (created, owner-only)")
+    grade.add_argument("--course-dir", type=Path, metavar="PATH",
+                       help="nbgrader course folder that formgrader opens: each graded "
+                            "learner's notebook is written to PATH/autograded/ (default: DIR), "
+                            "and the gradebook defaults to PATH/gradebook.db")
     grade.add_argument("--db", metavar="URL",
-                       help="nbgrader gradebook: sqlite:///path.db (default DIR/gradebook.db) "
+                       help="nbgrader gradebook: sqlite:///path.db (default "
+                            "gradebook.db in the course folder, i.e. DIR unless --course-dir) "
                             "or postgresql+psycopg://user:password@host/db "
                             "(postgresql+psycopg2:// also works)")
     grade.add_argument("--no-gradebook", action="store_true",
@@ -121,16 +128,28 @@ def main(argv: list[str] | None = None) -> int:
         print("Error: --jobs, --batch-size, --max-file-mb and --max-zip-mb must be positive.",
               file=sys.stderr)
         return 1
+    if args.course_dir is not None and args.no_gradebook:
+        print("Error: --course-dir is for formgrader, which needs the gradebook: drop "
+              "--no-gradebook.", file=sys.stderr)
+        return 1
     out = args.out.resolve()
+    autograded = (args.course_dir or args.out).resolve() / "autograded"
     for source in args.submissions:
         if source.exists() and source.is_dir() and out.is_relative_to(source.resolve()):
             print(f"Error: the results folder {args.out} is inside the submissions folder "
                   f"{source}; choose a folder outside it.", file=sys.stderr)
             return 1
+        read = source / "submitted" if (source / "submitted").is_dir() else source
+        if source.is_dir() and autograded.is_relative_to(read.resolve()):
+            print(f"Error: the course folder {args.course_dir} would put formgrader's copies "
+                  f"inside the submissions folder {source}; choose another --course-dir.",
+                  file=sys.stderr)
+            return 1
     max_bytes = int(args.max_file_mb * 2**20)
     options = Options(
         assignment_id=args.assignment, sources=list(args.submissions), out=args.out,
-        db_url=args.db, gradebook=not args.no_gradebook, course_id=args.course_id,
+        db_url=args.db, gradebook=not args.no_gradebook, course_dir=args.course_dir,
+        course_id=args.course_id,
         batch_size=args.batch_size,
         jobs=args.jobs, pseudonymise=args.pseudonymise, secret_file=args.secret_file,
         late=LatePolicy(due, penalty, grace), timezone=args.timezone, layout=args.layout,

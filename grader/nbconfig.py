@@ -63,9 +63,10 @@ def course_config(
         LiteralScoring,
     )
 
-    c.HTMLExporter.template_name = "feedback"  # nbgrader's, which the formgrader API also forces
-    c.HTMLExporter.template_file = "pwc_feedback.html.j2"
-    c.HTMLExporter.extra_template_basedirs = [
+    # feedback pages only: formgrader's own HTMLExporter (no parent) keeps its formgrade template
+    c.GenerateFeedback.HTMLExporter.template_name = "feedback"  # nbgrader's
+    c.GenerateFeedback.HTMLExporter.template_file = "pwc_feedback.html.j2"
+    c.GenerateFeedback.HTMLExporter.extra_template_basedirs = [
         str(TEMPLATES),
         str(Path(formgrader_file).parent / "templates"),
     ]

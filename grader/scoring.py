@@ -14,7 +14,9 @@ How an answer is found, for each item:
    ``grade_id``) decides between *unanswered* (blank cell) and *unreadable* (anything else);
 3. otherwise the answer is *missing*.
 
-Written (manually marked) items are found by ``grade_id`` only.
+Written (manually marked) items are found by ``grade_id``; in a notebook that lost its
+nbgrader metadata, by their heading (the ``#### Heading`` line the answer cell starts with;
+the last such cell counts).
 """
 
 from __future__ import annotations
@@ -104,16 +106,30 @@ def _cell_type(cell) -> str | None:
     return cell.get("cell_type") if isinstance(cell, Mapping) else None
 
 
+def _heading(source: str) -> str | None:
+    """A markdown cell's first line, tidied, when it is a heading (``#### Contacting me``)."""
+    for line in source.splitlines():
+        line = line.strip()
+        if line:
+            return " ".join(line.lstrip("#").split()).casefold() if line.startswith("#") else None
+    return None
+
+
 def read_answers(nb, assignment: Assignment) -> dict[str, AnswerRead]:
     """Every item's answer in ``nb``, keyed by item id (see the module docstring)."""
     cells = _cells(nb)
     auto = {item.variable: item for item in assignment.auto_items}
     last: dict[str, tuple[Binding, int]] = {}
     by_grade_id: dict[str, int] = {}
+    by_heading: dict[str, int] = {}
     for index, cell in enumerate(cells):
         grade_id = _grade_id(cell)
         if grade_id is not None:
             by_grade_id[grade_id] = index
+        if _cell_type(cell) == "markdown" and grade_id is None and assignment.manual_items:
+            heading = _heading(_source(cell))
+            if heading:
+                by_heading[heading] = index
         if _cell_type(cell) != "code":
             continue
         for binding in bindings(_source(cell), auto):
@@ -122,7 +138,10 @@ def read_answers(nb, assignment: Assignment) -> dict[str, AnswerRead]:
     answers: dict[str, AnswerRead] = {}
     for item in assignment.items:
         if item.manual:
-            answers[item.id] = _read_written(item, cells, by_grade_id.get(item.answer_cell))
+            index = by_grade_id.get(item.answer_cell)
+            if index is None:
+                index = by_heading.get(" ".join(item.label.split()).casefold())
+            answers[item.id] = _read_written(item, cells, index)
             continue
         assert item.format is not None
         found = last.get(item.variable)
@@ -181,11 +200,11 @@ def policy_hints(nb, assignment: Assignment) -> list[str]:
     spec = assignment.policy_spec()
     if not spec:
         return []
+    answers = read_answers(nb, assignment)
     texts: dict[str, str | None] = dict.fromkeys(spec)
-    for cell in _cells(nb):
-        grade_id = _grade_id(cell)
-        if grade_id in spec and _cell_type(cell) == "markdown":
-            texts[grade_id] = _source(cell)
+    for item in assignment.manual_items:
+        if item.answer_cell in spec:
+            texts[item.answer_cell] = answers[item.id].raw
     return policy_gaps(texts, spec)
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import exercise
+from .autograded import CopyTarget
 from .model import ItemResult, LearnerResult
 from .reading import DEFAULT_MAX_BYTES, read_submission
 
@@ -20,6 +21,7 @@ class Task:
 
     learner_id: str
     path: Path
+    copy: CopyTarget | None = None
 
 
 _STATE: dict[str, object] = {}
@@ -38,14 +40,15 @@ def init_worker(assignment_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
 def grade_task(task: Task) -> LearnerResult:
     """Grade one task in a worker (after :func:`init_worker`)."""
     return safe_grade(task.learner_id, task.path, _STATE["assignment"],  # type: ignore[arg-type]
-                      int(_STATE["max_bytes"]))  # type: ignore[arg-type]
+                      int(_STATE["max_bytes"]), task.copy)  # type: ignore[arg-type]
 
 
 def safe_grade(learner_id: str, path: Path, assignment: exercise.Exercise,
-               max_bytes: int = DEFAULT_MAX_BYTES) -> LearnerResult:
+               max_bytes: int = DEFAULT_MAX_BYTES, copy: CopyTarget | None = None
+               ) -> LearnerResult:
     """:func:`grade_file`, turning any unexpected error into a plain problem for this learner."""
     try:
-        return grade_file(learner_id, path, assignment, max_bytes)
+        return grade_file(learner_id, path, assignment, max_bytes, copy)
     except Exception as error:  # noqa: BLE001 - one learner's file must not stop the others
         # only the error's kind: its text could quote a file name, i.e. a learner's name
         return LearnerResult(learner_id, problem=(
@@ -55,8 +58,9 @@ def safe_grade(learner_id: str, path: Path, assignment: exercise.Exercise,
 
 
 def grade_file(learner_id: str, path: Path, assignment: exercise.Exercise,
-               max_bytes: int = DEFAULT_MAX_BYTES) -> LearnerResult:
-    """Read and score one file."""
+               max_bytes: int = DEFAULT_MAX_BYTES, copy: CopyTarget | None = None
+               ) -> LearnerResult:
+    """Read and score one file; with ``copy``, write nbgrader's autograded copy of it."""
     read = read_submission(path, max_bytes)
     result = LearnerResult(learner_id, max_score=assignment.max_score, notes=list(read.notes))
     if read.problem or read.notebook is None:
@@ -89,4 +93,13 @@ def grade_file(learner_id: str, path: Path, assignment: exercise.Exercise,
     result.score = float(scored.score)
     if assignment.manual_items:
         result.hints = assignment.policy_hints(read.notebook)
+    if copy is not None:
+        from . import autograded
+
+        try:
+            result.notes.extend(autograded.write(copy, assignment, read.notebook, scored, path))
+        except Exception as error:  # noqa: BLE001 - the grade stands without the copy
+            reason = getattr(error, "strerror", None) or type(error).__name__
+            result.notes.append(f"The copy of this notebook for formgrader could not be "
+                                f"written ({reason}); the grade is not affected.")
     return result

@@ -1,5 +1,6 @@
-"""The cohort run, in order: find submissions → grade them in parallel → apply lateness →
-update the gradebook → write grades, items, LMS files, feedback pages and the report.
+"""The cohort run, in order: find submissions → grade them in parallel (writing nbgrader's
+autograded copies for formgrader) → apply lateness → update the gradebook → write grades,
+items, LMS files, feedback pages and the report.
 
 Exit status: 0 everyone graded; 2 some learners (or files) are problems; 1 nothing could be
 done (bad options, unreadable download, gradebook unreachable); 130 stopped by Ctrl-C/SIGTERM
@@ -23,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from . import exercise as exercise_mod
 from . import feedback, nbgrader_store, outputs, report
+from .autograded import CopyTarget
 from .grading import Task, grade_task, init_worker, safe_grade
 from .ids import SECRET_NAME, Pseudonymiser, file_slug
 from .intake import IntakeError, gather
@@ -47,6 +49,7 @@ class Options:
     out: Path
     db_url: str | None = None
     gradebook: bool = True
+    course_dir: Path | None = None
     course_id: str | None = None
     batch_size: int = nbgrader_store.BATCH
     jobs: int = 0
@@ -135,27 +138,32 @@ def run(options: Options) -> int:
             shutil.rmtree(stale, ignore_errors=True)
         workdir = outputs.private_dir(out / f".work-{os.getpid()}")
         tz = zone(options.timezone)
-        pseudo = _pseudonymiser(options, out)
+        course_dir = (options.course_dir or out).resolve() if options.gradebook else None
+        pseudo = _pseudonymiser(options, out, course_dir)
         started = time.perf_counter()
         intake = gather(options.sources, exercise.id, exercise.notebook_name, workdir, tz,
                         show_names=pseudo is None, layout=options.layout,
                         limits=options.zip_limits)
         _say(options, f"Found {len(intake.candidates)} learners "
                       f"({', '.join(sorted(set(intake.layouts)))} layout).")
-        results = _grade_all(options, exercise, intake.candidates)
+        show = exercise.show_answers if options.show_answers is None else options.show_answers
+        copies = (_copy_targets(options, exercise, intake.candidates, pseudo, course_dir, show)
+                  if course_dir is not None else {})
+        results = _grade_all(options, exercise, intake.candidates, copies)
         rows = _rows(options, exercise, intake.candidates, results, pseudo)
         _checkpoint()
         if options.gradebook:
-            _sync(options, exercise, rows, out)
+            _sync(options, exercise, rows, _db_url(options, course_dir or out))
         _checkpoint()
-        show = exercise.show_answers if options.show_answers is None else options.show_answers
         _write_outputs(options, exercise, out, rows, intake, pseudo, show)
         problems = sum(r.status == "problem" for r in rows)
         to_mark = sum(r.status == "to mark" for r in rows)
+        elsewhere = course_dir is not None and course_dir != out
         _say(options, f"Done in {time.perf_counter() - started:.1f} s: "
                       f"{len(rows) - problems} graded, {problems} could not be graded"
                       + (f", {to_mark} with written parts to mark in formgrader" if to_mark
-                         else "") + f". Results in {out}.")
+                         else "") + f". Results in {out}"
+                      + (f"; formgrader's copies in {course_dir}." if elsewhere else "."))
         return EXIT_PROBLEMS if problems or intake.rejected else EXIT_OK
     except (KeyboardInterrupt, Stopped):
         _say(options, "Stopped before the end. Nothing is half-written: run the same command "
@@ -177,12 +185,17 @@ def run(options: Options) -> int:
         os.umask(old_umask)
 
 
-def _pseudonymiser(options: Options, out: Path) -> Pseudonymiser | None:
+def _db_url(options: Options, folder: Path) -> str:
+    """The gradebook: --db, else gradebook.db in the course folder (DIR unless --course-dir)."""
+    return options.db_url or f"sqlite:///{folder / 'gradebook.db'}"
+
+
+def _pseudonymiser(options: Options, out: Path, course_dir: Path | None) -> Pseudonymiser | None:
     if not options.pseudonymise:
         return None
     path = options.secret_file
     if path is None:
-        url = options.db_url or ""
+        url = _db_url(options, course_dir) if course_dir is not None else options.db_url or ""
         folder = out
         if url.startswith("sqlite:///") and len(url) > len("sqlite:///"):
             folder = Path(url[len("sqlite:///"):]).expanduser().resolve().parent
@@ -205,8 +218,39 @@ def _progress(options: Options, total: int, what: str):
                 dynamic_ncols=True, mininterval=0.2)
 
 
-def _grade_all(options: Options, exercise, candidates: list[Candidate]) -> dict[str, LearnerResult]:
-    tasks = [Task(c.learner_id, c.files[0]) for c in candidates if not c.problem]
+def _copy_targets(options: Options, exercise, candidates: list[Candidate],
+                  pseudo: Pseudonymiser | None, course_dir: Path, show: bool
+                  ) -> dict[str, CopyTarget]:
+    """Where each learner's autograded copy goes: <course>/autograded/<student>/<assignment>."""
+    from grader.plugins import literal_scoring  # noqa: F401 - imported once, before forking
+
+    from .autograded import claim_mirrors, safe_student_id, timestamp_text
+
+    course_dir.mkdir(mode=outputs.DIR_MODE, parents=True, exist_ok=True)
+    students: dict[str, tuple[str, Candidate]] = {}
+    for candidate in candidates:
+        if candidate.problem:
+            continue
+        student = _db_id(pseudo.code(candidate.learner_id) if pseudo else candidate.learner_id)
+        if safe_student_id(student):
+            students[candidate.learner_id] = (student, candidate)
+        else:
+            candidate.notes.append("No copy for formgrader: the learner's id cannot be used "
+                                   "as a folder name.")
+    submitted = course_dir / "submitted"
+    mirror = not any(submitted.is_relative_to(s.resolve()) or s.resolve().is_relative_to(submitted)
+                     for s in options.sources)
+    ours = claim_mirrors(course_dir, exercise.id, [s for s, _ in students.values()]) \
+        if mirror else set()
+    return {learner: CopyTarget(course_dir, student, timestamp_text(c.submitted_at), show,
+                                pseudonymised=pseudo is not None, mirror=student in ours)
+            for learner, (student, c) in students.items()}
+
+
+def _grade_all(options: Options, exercise, candidates: list[Candidate],
+               copies: dict[str, CopyTarget]) -> dict[str, LearnerResult]:
+    tasks = [Task(c.learner_id, c.files[0], copies.get(c.learner_id))
+             for c in candidates if not c.problem]
     results: dict[str, LearnerResult] = {}
     if not tasks:
         return results
@@ -215,7 +259,7 @@ def _grade_all(options: Options, exercise, candidates: list[Candidate]) -> dict[
         with _progress(options, len(tasks), "Grading") as bar:
             for task in tasks:
                 results[task.learner_id] = safe_grade(task.learner_id, task.path, exercise,
-                                                      options.max_bytes)
+                                                      options.max_bytes, task.copy)
                 bar.update(1)
                 _checkpoint()
         return results
@@ -303,8 +347,7 @@ def _db_id(public_id: str) -> str:
     return public_id[:110] + "-" + hashlib.sha256(public_id.encode()).hexdigest()[:12]
 
 
-def _sync(options: Options, exercise, rows: list[Row], out: Path) -> None:
-    url = options.db_url or f"sqlite:///{out / 'gradebook.db'}"
+def _sync(options: Options, exercise, rows: list[Row], url: str) -> None:
     from grader.nbconfig import COURSE_ID
 
     gradebook = nbgrader_store.open_gradebook(url, options.course_id or COURSE_ID)

@@ -12,9 +12,11 @@ not ours to score: it goes through nbgrader's own ``Execute``, as stock nbgrader
 
 from __future__ import annotations
 
+import logging
 import re
 
-from nbformat.v4 import new_code_cell, new_output
+from nbformat import from_dict
+from nbformat.v4 import new_code_cell
 from nbgrader import utils
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Bool, Unicode
@@ -26,14 +28,18 @@ from grader.scoring import NotebookScore, policy_hints, read_answers, score_note
 
 # the notebook's own set-up and check lines: hidden in feedback even when metadata was stripped
 _COURSE_CODE = re.compile(r"course\.answers|^\s*check(_all|_policy)?\(", re.M)
+_LOG = logging.getLogger(__name__)
 
 
 def _points_output(points: float, html: str):
-    return new_output(
-        "execute_result",
-        data={"text/plain": repr(float(points)), "text/html": html},
-        execution_count=None,
-    )
+    """What ``new_output("execute_result", …)`` makes, without re-validating it each time
+    (the cohort command writes thousands)."""
+    return from_dict({
+        "output_type": "execute_result",
+        "metadata": {},
+        "data": {"text/plain": repr(float(points)), "text/html": html},
+        "execution_count": None,
+    })
 
 
 def grade_cell(grade_id: str, points: float, source: str):
@@ -50,6 +56,77 @@ def grade_cell(grade_id: str, points: float, source: str):
     }
     cell["id"] = f"restored-{grade_id}".replace("_", "-")[:64]
     return cell
+
+
+def score_cells(nb, assignment: Assignment, show: bool, result: NotebookScore | None = None,
+                log: logging.Logger | None = None) -> NotebookScore:
+    """What autograde does to a notebook here (used by :class:`LiteralScoring` and by the
+    cohort command's ``autograded/`` copies): put back deleted grade cells, then give each grade
+    cell one output with its points and feedback, and every other code cell none.
+
+    ``nb`` is a ``NotebookNode``, changed in place. ``result`` is the notebook's score when the
+    caller has it already; otherwise the notebook is scored here.
+    """
+    restore_grade_cells(nb, assignment, log or _LOG)
+    if result is None:
+        result = score_notebook(nb, assignment)
+    hints = policy_hints(nb, assignment) if assignment.check_cell else []
+    items = {item.grade_cell: item for item in assignment.auto_items}
+    written = {item.grade_cell: item for item in assignment.manual_items}
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if cell.cell_type != "code":
+            if grade_id in written:
+                cell.metadata["pwc"] = {"label": written[grade_id].label,
+                                        "summary": written[grade_id].summary}
+            continue
+        cell.outputs = []
+        cell.execution_count = None
+        if not utils.is_grade(cell):
+            if _COURSE_CODE.search(cell.source):
+                cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
+        elif grade_id in items:
+            _write(cell, items[grade_id], result, show)
+        elif grade_id == assignment.check_cell:
+            cell.outputs = [_points_output(0.0, hints_html(hints))]
+            cell.metadata["pwc"] = {"label": "Check my policy (a hint, not a mark)"}
+    return result
+
+
+def _write(cell, item: Item, result: NotebookScore, show: bool) -> None:
+    score = result.item(item.id)
+    feedback = item_feedback(item, score, show)
+    cell.outputs = [_points_output(score.points, feedback.html(score.correct))]
+    cell.metadata["pwc"] = {"label": item.label, "summary": item.summary,
+                            "correct": score.correct}
+
+
+def restore_grade_cells(nb, assignment: Assignment, log: logging.Logger = _LOG) -> None:
+    """Put back grade cells the learner deleted, so that every item gets its mark."""
+    present = {
+        cell.metadata.nbgrader["grade_id"]
+        for cell in nb.cells
+        if utils.is_grade(cell) and "grade_id" in cell.metadata.get("nbgrader", {})
+    }
+    missing = [item for item in assignment.auto_items if item.grade_cell not in present]
+    answers = read_answers(nb, assignment) if missing else {}
+    inserts = []
+    for order, item in enumerate(assignment.auto_items):
+        if item.grade_cell in present:
+            continue
+        log.warning("Grade cell %s was missing: put back", item.grade_cell)
+        where = answers[item.id].cell_index
+        source = f'from course.answers import check\ncheck("{item.variable}")'
+        cell = grade_cell(item.grade_cell, item.points, source)
+        inserts.append((len(nb.cells) if where is None else where + 1, order, cell))
+    if assignment.check_cell and assignment.check_cell not in present:
+        cell = grade_cell(assignment.check_cell, 0, "check_policy()")
+        inserts.append((len(nb.cells), len(inserts), cell))
+    with_ids = (nb.get("nbformat", 4), nb.get("nbformat_minor", 0)) >= (4, 5)
+    for position, _, cell in sorted(inserts, key=lambda x: (x[0], x[1]), reverse=True):
+        if not with_ids:
+            del cell["id"]
+        nb.cells.insert(position, cell)
 
 
 class LiteralScoring(NbGraderPreprocessor):
@@ -71,59 +148,5 @@ class LiteralScoring(NbGraderPreprocessor):
             self.log.warning("No key for %s in grader/keys: running it with Execute", assignment_id)
             return Execute(parent=self.parent).preprocess(nb, resources)
         show = settings.show_correct_answers(assignment.id, self.show_correct_answer)
-        self._restore_grade_cells(nb, assignment)
-        result = score_notebook(nb, assignment)
-        hints = policy_hints(nb, assignment) if assignment.check_cell else []
-        items = {item.grade_cell: item for item in assignment.auto_items}
-        written = {item.grade_cell: item for item in assignment.manual_items}
-        for cell in nb.cells:
-            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-            if cell.cell_type != "code":
-                if grade_id in written:
-                    cell.metadata["pwc"] = {"label": written[grade_id].label,
-                                            "summary": written[grade_id].summary}
-                continue
-            cell.outputs = []
-            cell.execution_count = None
-            if not utils.is_grade(cell):
-                if _COURSE_CODE.search(cell.source):
-                    cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
-            elif grade_id in items:
-                self._write(cell, items[grade_id], result, show)
-            elif grade_id == assignment.check_cell:
-                cell.outputs = [_points_output(0.0, hints_html(hints))]
-                cell.metadata["pwc"] = {"label": "Check my policy (a hint, not a mark)"}
+        score_cells(nb, assignment, show, log=self.log)
         return nb, resources
-
-    def _write(self, cell, item: Item, result: NotebookScore, show: bool) -> None:
-        score = result.item(item.id)
-        feedback = item_feedback(item, score, show)
-        cell.outputs = [_points_output(score.points, feedback.html(score.correct))]
-        cell.metadata["pwc"] = {"label": item.label, "summary": item.summary,
-                                "correct": score.correct}
-
-    def _restore_grade_cells(self, nb, assignment: Assignment) -> None:
-        """Put back grade cells the learner deleted, so that every item gets its mark."""
-        present = {
-            cell.metadata.nbgrader["grade_id"]
-            for cell in nb.cells
-            if utils.is_grade(cell) and "grade_id" in cell.metadata.get("nbgrader", {})
-        }
-        answers = read_answers(nb, assignment)
-        inserts = []
-        for order, item in enumerate(assignment.auto_items):
-            if item.grade_cell in present:
-                continue
-            self.log.warning("Grade cell %s was missing: put back", item.grade_cell)
-            where = answers[item.id].cell_index
-            source = f'from course.answers import check\ncheck("{item.variable}")'
-            cell = grade_cell(item.grade_cell, item.points, source)
-            inserts.append((len(nb.cells) if where is None else where + 1, order, cell))
-        if assignment.check_cell and assignment.check_cell not in present:
-            cell = grade_cell(assignment.check_cell, 0, "check_policy()")
-            inserts.append((len(nb.cells), len(inserts), cell))
-        with_ids = (nb.get("nbformat", 4), nb.get("nbformat_minor", 0)) >= (4, 5)
-        for position, _, cell in sorted(inserts, key=lambda x: (x[0], x[1]), reverse=True):
-            if not with_ids:
-                del cell["id"]
-            nb.cells.insert(position, cell)
