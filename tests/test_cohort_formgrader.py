@@ -10,7 +10,6 @@ import csv
 import json
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -21,30 +20,16 @@ sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "cohort"))
 sys.path.insert(0, str(Path(__file__).parent / "browser"))
 import cohort_helpers as h  # noqa: E402
 import labserver  # noqa: E402
+from nbgrader_course import BIN, CONFIG, nbgrader
 
 EX1, EX3 = h.EX01, "ex03_social_media_policy"
-BIN = Path(sys.executable).parent
 STAMP = "2026-11-30 12:00:00 UTC"
-CONFIG = """\
-from pathlib import Path
-from grader.nbconfig import course_config
-c = get_config()
-here = Path(__file__).resolve().parent
-c.merge(course_config(here, exchange_root=here / "exchange"))
-"""
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.timeout(300),
     pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning"),  # nbgrader's own, harmless
 ]
-
-
-def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
-    env.pop("PWC_SHOW_ANSWERS", None)
-    return subprocess.run([str(BIN / "nbgrader"), *args], cwd=course, env=env,
-                          capture_output=True, text=True, timeout=240)
 
 
 def new_course(folder: Path) -> Path:

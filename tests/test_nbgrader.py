@@ -14,39 +14,24 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_output
+from nbgrader_course import BIN, CONFIG, nbgrader
 
 from grader.items import load_assignment
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 EX1, EX2, EX3 = "ex01_classify_posts", "ex02_rules_and_responses", "ex03_social_media_policy"
 
-CONFIG = """\
-from pathlib import Path
-from grader.nbconfig import course_config
-c = get_config()
-here = Path(__file__).resolve().parent
-c.merge(course_config(here, exchange_root=here / "exchange"))
-"""
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.timeout(600),
     pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning"),  # nbgrader's own, harmless
 ]
-
-
-def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
-    env.pop("PWC_SHOW_ANSWERS", None)
-    return subprocess.run([str(BIN / "nbgrader"), *args], cwd=course, env=env,
-                          capture_output=True, text=True, timeout=300)
 
 
 def release(course: Path, assignment_id: str) -> nbformat.NotebookNode:
