@@ -19,7 +19,7 @@ venv: $(VENV)/.installed
 
 ## Open the course in JupyterLab, on the welcome lesson.
 lab: venv
-	$(BIN)/python -m course.lab $(LAB_ARGS)
+	$(BIN)/python -m course.app.lab $(LAB_ARGS)
 
 ## Install Chromium, fonts and PostgreSQL when missing (needs root; skipped otherwise).
 system-deps:

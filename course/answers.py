@@ -145,7 +145,7 @@ def is_blank(text: str | None) -> bool:
 @lru_cache(maxsize=2)
 def _framework_words(kind: str) -> dict[str, str]:
     """Every accepted spelling (normalised) -> canonical id, for ``rule`` or ``principle``."""
-    from course.scenarios import load_framework
+    from course.catalogue.scenarios import load_framework
 
     framework = load_framework()
     words: dict[str, str] = {}

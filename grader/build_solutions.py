@@ -19,7 +19,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from course.answers import AnswerFormat, label
-from course.scenarios import PLATFORM_NAMES, load_framework
+from course.catalogue.scenarios import PLATFORM_NAMES, load_framework
 from grader.items import ASSIGNMENT_IDS, Assignment, Entry, Item, load_assignment
 
 ROOT = Path(__file__).resolve().parent.parent

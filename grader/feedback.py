@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from course.scenarios import load_framework
+from course.catalogue.scenarios import load_framework
 from grader.items import Item
 from grader.scoring import ItemScore
 

@@ -21,7 +21,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from course.answers import AnswerFormat, label
-from course.scenarios import PLATFORM_NAMES, Platform, load_framework
+from course.catalogue.scenarios import PLATFORM_NAMES, Platform, load_framework
 
 KEYS_DIR = Path(__file__).parent / "keys"
 ASSIGNMENT_IDS: tuple[str, ...] = (

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from course import invented, originality
-from course.scenarios import (
+from course.authoring import invented, originality
+from course.catalogue.scenarios import (
     CONTENT_DIR,
     PLATFORM_NAMES,
     POSTS_DIR,

@@ -21,14 +21,16 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course import bank, build_lessons, originality, progress, show
-from course.build_lessons import LESSONS_DIR
-from course.cpd import create, render, verify
-from course.cpd.record import lesson_principles
-from course.private import HOME_ENV
-from course.reflections import save_reflection
-from course.scenarios import CONTENT_DIR, VERDICTS, ContentError
-from course.widgets import CpdRecord, Quiz
+from course.authoring import build_lessons, originality
+from course.authoring.build_lessons import LESSONS_DIR
+from course.catalogue import bank
+from course.catalogue.scenarios import CONTENT_DIR, VERDICTS, ContentError
+from course.runtime import progress, show
+from course.runtime.cpd import create, render, verify
+from course.runtime.cpd.record import lesson_principles
+from course.runtime.private import HOME_ENV
+from course.runtime.reflections import save_reflection
+from course.runtime.widgets import CpdRecord, Quiz
 
 ROOT = Path(__file__).resolve().parent.parent
 FINGERPRINT = ROOT / "tests" / "fixtures" / "content" / "source-article.fingerprint"
@@ -415,7 +417,7 @@ def test_a_file_without_a_code_is_not_a_record(tmp_path: Path) -> None:
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "course.cpd", *args],
+        [sys.executable, "-m", "course.runtime.cpd", *args],
         capture_output=True,
         text=True,
         timeout=60,

@@ -22,7 +22,7 @@ import pytest
 import yaml
 from nbclient import NotebookClient
 
-from course.scenarios import load_posts
+from course.catalogue.scenarios import load_posts
 from grader import build_solutions, release
 from grader.items import ASSIGNMENT_IDS, KeyFileError, load_assignment, load_key
 

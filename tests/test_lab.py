@@ -12,7 +12,7 @@ import pytest
 from jupyter_server.services.contents.filemanager import FileContentsManager
 from traitlets.config import Config
 
-from course import lab
+from course.app import lab
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -26,7 +26,7 @@ def course_copy(tmp_path: Path) -> Path:
 
 def _manager(root: Path) -> FileContentsManager:
     config = Config()
-    config.FileContentsManager.pre_save_hook = "course.lab.keep_lessons_unchanged"
+    config.FileContentsManager.pre_save_hook = "course.app.lab.keep_lessons_unchanged"
     return FileContentsManager(root_dir=str(root), config=config)
 
 

@@ -19,11 +19,11 @@ import pytest
 import yaml
 from nbclient import NotebookClient
 
-from course import build_lessons
-from course.build_lessons import FACILITATOR_DIR, GUIDE_NAME, LESSONS_DIR
-from course.lessons_meta import load_lessons
-from course.responses import load_responses
-from course.scenarios import CONTENT_DIR, ContentError, load_posts
+from course.authoring import build_lessons
+from course.authoring.build_lessons import FACILITATOR_DIR, GUIDE_NAME, LESSONS_DIR
+from course.catalogue.lessons_meta import load_lessons
+from course.catalogue.responses import load_responses
+from course.catalogue.scenarios import CONTENT_DIR, ContentError, load_posts
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSON_IDS = [
@@ -136,7 +136,7 @@ def test_code_cells_are_one_short_hidden_line_and_nothing_is_saved(path: Path) -
     nb = read(path)
     nbformat.validate(nb)
     assert "widgets" not in nb.metadata
-    assert nb.cells[1].source == "from course import show"
+    assert nb.cells[1].source == "from course.runtime import show"
     for cell in nb.cells:
         assert cell.metadata.get("editable") is False
         if cell.cell_type != "code":
@@ -288,7 +288,7 @@ def test_workshop_plans_teach_the_rules_before_exercise_1_in_the_room() -> None:
 
 # --- the builder ----------------------------------------------------------------------------
 def test_committed_notebooks_equal_a_fresh_build() -> None:
-    assert build_lessons.differences() == [], "run `python -m course.build_lessons`"
+    assert build_lessons.differences() == [], "run `python -m course.authoring.build_lessons`"
 
 
 def test_the_drift_check_notices_an_edited_notebook(tmp_path: Path) -> None:

@@ -21,14 +21,22 @@ import yaml
 from markupsafe import escape
 from nbclient import NotebookClient
 
-from course import bank
-from course.responses import Response
-from course.scenarios import CONTENT_DIR, PLATFORM_NAMES, VERDICTS, ContentError, Platform
-from course.widgets import Branching, Classify, Discussion, PostCard, Quiz, Reflection, feedback
-from course.widgets.post_card import initials, post_card_html
-from course.widgets.quiz import excerpt
-from course.widgets.reflection import HOME_ENV, reflections_path
-from course.widgets.styles import CSS, PLATFORM_COLOURS, TEXT_PAIRS, contrast
+from course.catalogue import bank
+from course.catalogue.responses import Response
+from course.catalogue.scenarios import CONTENT_DIR, PLATFORM_NAMES, VERDICTS, ContentError, Platform
+from course.runtime.widgets import (
+    Branching,
+    Classify,
+    Discussion,
+    PostCard,
+    Quiz,
+    Reflection,
+    feedback,
+)
+from course.runtime.widgets.post_card import initials, post_card_html
+from course.runtime.widgets.quiz import excerpt
+from course.runtime.widgets.reflection import HOME_ENV, reflections_path
+from course.runtime.widgets.styles import CSS, PLATFORM_COLOURS, TEXT_PAIRS, contrast
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSON = "03-never-disclose"
@@ -695,7 +703,8 @@ def test_unknown_ids_raise_a_plain_content_error(content: Path, call, message: s
 
 # --- in a real kernel -----------------------------------------------------------------------
 KERNEL_CELLS = [
-    "from course import bank, show\nfrom course.widgets import Classify, Quiz, Branching",
+    "from course.catalogue import bank\nfrom course.runtime import show\n"
+    "from course.runtime.widgets import Classify, Quiz, Branching",
     "show.classify('p901'); show.quiz('{lesson}'); show.response('client-friend-request')",
     "c = Classify(bank.post('p901'))\nc.verdict.value = 'acceptable'\nc.check.click()\n"
     "print(sorted(c.feedback._dom_classes), c.followup.layout.display)\n"

@@ -30,7 +30,7 @@ def points(value: float | None) -> str:
 @cache
 def framework_names() -> tuple[dict[str, str], dict[str, str]]:
     """Rule id → 'Rule 1: title' and principle id → name, from the course's framework data."""
-    from course.scenarios import load_framework
+    from course.catalogue.scenarios import load_framework
 
     framework = load_framework()
     rules = {r.id: f"Rule {r.number}: {r.title}" for r in framework.rules}

@@ -1,5 +1,6 @@
 """The course widgets as a learner meets them in the page, per the DOM contract documented in
-`course/widgets/__init__.py`; correct answers are looked up in the course's own content data.
+`course/runtime/widgets/__init__.py`; correct answers are looked up in the course's own content
+data.
 """
 
 from __future__ import annotations
@@ -8,8 +9,8 @@ import re
 
 from playwright.sync_api import Locator, expect
 
-from course import bank
-from course.scenarios import Post
+from course.catalogue import bank
+from course.catalogue.scenarios import Post
 
 VERDICTS = ("acceptable", "not acceptable")
 # A standalone practice post (not the current item of a quiz).

@@ -15,8 +15,8 @@ from labserver import LabServer
 from playwright.sync_api import Locator, Page, expect
 from pwcdom import read, state_class, words
 
-from course import bank
-from course.responses import Response
+from course.catalogue import bank
+from course.catalogue.responses import Response
 
 pytestmark = pytest.mark.browser
 

@@ -16,7 +16,7 @@ from labserver import LabServer
 from playwright.sync_api import Locator, Page, expect
 from pwcdom import give_verdict, shown_post
 
-from course.cpd import verify
+from course.runtime.cpd import verify
 
 pytestmark = pytest.mark.browser
 

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.browser
 
 LESSON_DIR = REPO / "course" / "lessons"
 LESSONS = sorted(path.stem for path in LESSON_DIR.glob("[0-9][0-9]-*.ipynb"))
-# What each one-line lesson call draws (the DOM contract in course/widgets/__init__.py).
+# What each one-line lesson call draws (the DOM contract in course/runtime/widgets/__init__.py).
 DRAWS = {
     "classify": CLASSIFY,
     "quiz": ".pwc-quiz",

@@ -25,8 +25,8 @@ from pwcdom import (
     wrong,
 )
 
-from course import bank
-from course.widgets.quiz import excerpt
+from course.catalogue import bank
+from course.runtime.widgets.quiz import excerpt
 
 pytestmark = pytest.mark.browser
 

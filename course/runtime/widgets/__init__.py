@@ -1,6 +1,6 @@
 """The course widgets (ipywidgets 8): post card, classify, quiz, branching response, reflection,
 the learner's CPD record, and the trainer's discussion deck. Lessons use them through
-:mod:`course.show`.
+:mod:`course.runtime.show`.
 
 DOM contract (stable: browser tests select by these roles, labels and classes)
 ------------------------------------------------------------------------------
@@ -95,13 +95,13 @@ The style sheet (``.pwc-style``, in every widget) also hides the collapsed-code 
 (``.jp-InputPlaceholder`` of code cells) in a notebook that shows a course widget.
 """
 
-from course.widgets.branching import Branching
-from course.widgets.classify import Classify
-from course.widgets.cpd_record import CpdRecord
-from course.widgets.discussion import Discussion
-from course.widgets.post_card import PostCard, post_card_html
-from course.widgets.quiz import Quiz
-from course.widgets.reflection import Reflection
+from course.runtime.widgets.branching import Branching
+from course.runtime.widgets.classify import Classify
+from course.runtime.widgets.cpd_record import CpdRecord
+from course.runtime.widgets.discussion import Discussion
+from course.runtime.widgets.post_card import PostCard, post_card_html
+from course.runtime.widgets.quiz import Quiz
+from course.runtime.widgets.reflection import Reflection
 
 __all__ = [
     "Branching",

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-ALLOW_LIST = Path(__file__).parent / "content" / "invented.yaml"
+ALLOW_LIST = Path(__file__).resolve().parents[1] / "content" / "invented.yaml"
 
 # Domains reserved for examples (RFC 2606 and RFC 6761): they can never belong to anyone.
 RESERVED_DOMAINS = ("example", "example.org", "example.com", "example.net", "invalid", "test")

@@ -2,7 +2,7 @@
 quiz went at the first try.
 
 A lesson counts as finished when its end-of-lesson quiz is worked through to the score. Each
-finish is kept in ``progress.json`` in the learner's private folder (:mod:`course.private`),
+finish is kept in ``progress.json`` in the learner's private folder (:mod:`course.runtime.private`),
 next to the reflections: ``{lesson id: {"first_completed", "last_completed", "first_score",
 "latest_score", "posts", "minutes"}}``. Finishing again updates the latest date and score and
 keeps the first ones. Nothing is sent anywhere.
@@ -18,8 +18,8 @@ from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from course import private
-from course.lessons_meta import Lesson
+from course.catalogue.lessons_meta import Lesson
+from course.runtime import private
 
 FINISHED_NOTE = (
     "This lesson now counts towards your CPD record, which is kept on this computer only."

@@ -1,4 +1,4 @@
-"""``python -m course.cpd verify FILE``: check that a CPD record has not been edited.
+"""``python -m course.runtime.cpd verify FILE``: check that a CPD record has not been edited.
 
 Exit status: 0 unchanged, 1 changed (or not a CPD record), 2 the file cannot be read.
 """
@@ -8,12 +8,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from course.cpd.code import verify
+from course.runtime.cpd.code import verify
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m course.cpd",
+        prog="python -m course.runtime.cpd",
         description="Check a Posting with Care CPD record against its verification code.",
     )
     commands = parser.add_subparsers(dest="command", required=True)

@@ -15,10 +15,10 @@ from contextlib import ExitStack
 import ipywidgets as widgets
 from markupsafe import Markup
 
-from course.scenarios import PLATFORM_NAMES, Post
-from course.widgets import feedback
-from course.widgets.classify import Classify, button
-from course.widgets.styles import style_widget
+from course.catalogue.scenarios import PLATFORM_NAMES, Post
+from course.runtime.widgets import feedback
+from course.runtime.widgets.classify import Classify, button
+from course.runtime.widgets.styles import style_widget
 
 
 class Quiz(widgets.VBox):

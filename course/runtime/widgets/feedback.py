@@ -10,8 +10,8 @@ from collections.abc import Iterable
 import ipywidgets as widgets
 from markupsafe import Markup, escape
 
-from course import bank
-from course.scenarios import Post, Rule
+from course.catalogue import bank
+from course.catalogue.scenarios import Post, Rule
 
 ICONS = {"correct": "✓", "incorrect": "✗"}
 

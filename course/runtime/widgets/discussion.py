@@ -7,11 +7,11 @@ from collections.abc import Sequence
 import ipywidgets as widgets
 from markupsafe import Markup
 
-from course.scenarios import Post
-from course.widgets import feedback
-from course.widgets.classify import button
-from course.widgets.post_card import post_card_html
-from course.widgets.styles import style_widget
+from course.catalogue.scenarios import Post
+from course.runtime.widgets import feedback
+from course.runtime.widgets.classify import button
+from course.runtime.widgets.post_card import post_card_html
+from course.runtime.widgets.styles import style_widget
 
 
 def verdict_html(post: Post) -> str:

@@ -12,9 +12,9 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from course.lessons_meta import Lesson, load_lessons
-from course.responses import Response, load_responses
-from course.scenarios import (
+from course.catalogue.lessons_meta import Lesson, load_lessons
+from course.catalogue.responses import Response, load_responses
+from course.catalogue.scenarios import (
     CONTENT_DIR,
     ContentError,
     Framework,

@@ -15,12 +15,13 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from course import bank, private
-from course.cpd import code
-from course.lessons_meta import Lesson
-from course.progress import Completion, load_progress
-from course.reflections import load_reflections
-from course.scenarios import Principle
+from course.catalogue import bank
+from course.catalogue.lessons_meta import Lesson
+from course.catalogue.scenarios import Principle
+from course.runtime import private
+from course.runtime.cpd import code
+from course.runtime.progress import Completion, load_progress
+from course.runtime.reflections import load_reflections
 
 COURSE_TITLE = "Posting with Care"
 COURSE_SUBTITLE = (
@@ -295,8 +296,8 @@ first.</p>
 <p>Verification code: <code id="pwc-cpd-code">{{ code }}</code></p>
 <p>This code is worked out from everything in this record. If anything in it is changed, the \
 code no longer matches, so a supervisor can check that the record has not been edited since the \
-course created it. To check, run <code>python -m course.cpd verify {{ file_name }}</code> in a \
-copy of the course.</p>
+course created it. To check, run \
+<code>python -m course.runtime.cpd verify {{ file_name }}</code> in a copy of the course.</p>
 </section>
 
 <footer>

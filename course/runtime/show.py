@@ -1,17 +1,18 @@
 """One-line entry points for the lesson notebooks: each call shows one widget.
 
-A lesson's first (hidden) cell is ``from course import show``; every other code cell is a single
-short call such as ``show.classify("p001")``, ``show.quiz("03-never-disclose")`` or
+A lesson's first (hidden) cell is ``from course.runtime import show``; every other code cell
+is a single short call such as ``show.classify("p001")``, ``show.quiz("03-never-disclose")`` or
 ``show.cpd_record()``.
-Content is loaded once per kernel (see :mod:`course.bank`).
+Content is loaded once per kernel (see :mod:`course.catalogue.bank`).
 """
 
 from __future__ import annotations
 
 from IPython.display import display
 
-from course import bank, progress
-from course.widgets import Branching, Classify, CpdRecord, Discussion, Quiz, Reflection
+from course.catalogue import bank
+from course.runtime import progress
+from course.runtime.widgets import Branching, Classify, CpdRecord, Discussion, Quiz, Reflection
 
 
 def classify(post_id: str) -> None:

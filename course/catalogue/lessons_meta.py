@@ -2,7 +2,7 @@
 reflection prompts, exercise pointers and the trainer's notes, validated against a schema.
 
 The learner's notebooks and the facilitator's guide are both built from this one file by
-:mod:`course.build_lessons`, so the two can never disagree.
+:mod:`course.authoring.build_lessons`, so the two can never disagree.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pydantic import (
     model_validator,
 )
 
-from course.scenarios import CONTENT_DIR, ContentError, _describe, _read_yaml
+from course.catalogue.scenarios import CONTENT_DIR, ContentError, _describe, _read_yaml
 
 LESSON_ID = r"^\d{2}-[a-z0-9-]+$"
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 import ipywidgets as widgets
 from markupsafe import Markup
 
-from course import bank
-from course.responses import Response
-from course.scenarios import PLATFORM_NAMES
-from course.widgets import feedback
-from course.widgets.classify import WIDE_LABEL, auto, button
-from course.widgets.styles import style_widget
+from course.catalogue import bank
+from course.catalogue.responses import Response
+from course.catalogue.scenarios import PLATFORM_NAMES
+from course.runtime.widgets import feedback
+from course.runtime.widgets.classify import WIDE_LABEL, auto, button
+from course.runtime.widgets.styles import style_widget
 
 
 def situation_html(response: Response) -> str:

@@ -11,8 +11,8 @@ Sources (edit these, never the notebooks):
 ``{{course_minutes}}``, ``{{course_outline}}``, ``{{rules}}`` and ``{{principles}}`` in any text
 are filled in from the data, so the text never drifts from it.
 
-    python -m course.build_lessons           # write course/lessons/ and course/facilitator/
-    python -m course.build_lessons --check   # exit 1 if a committed notebook differs
+    python -m course.authoring.build_lessons          # write course/lessons/, course/facilitator/
+    python -m course.authoring.build_lessons --check  # exit 1 if a committed notebook differs
 """
 
 from __future__ import annotations
@@ -27,17 +27,24 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from course.lessons_meta import Lesson, load_lessons
-from course.responses import Response, load_responses
-from course.scenarios import CONTENT_DIR, ContentError, Framework, Post, load_framework, load_posts
+from course.catalogue.lessons_meta import Lesson, load_lessons
+from course.catalogue.responses import Response, load_responses
+from course.catalogue.scenarios import (
+    CONTENT_DIR,
+    ContentError,
+    Framework,
+    Post,
+    load_framework,
+    load_posts,
+)
 
-COURSE_DIR = Path(__file__).parent
+COURSE_DIR = Path(__file__).resolve().parents[1]
 LESSONS_DIR = COURSE_DIR / "lessons"
 FACILITATOR_DIR = COURSE_DIR / "facilitator"
 GUIDE_NAME = "facilitator-guide.ipynb"
 CELL_LINE = re.compile(r"^<!-- cell: (?P<call>.+?) -->[ \t]*$", re.MULTILINE)
 LESSONS_MARK = "<!-- lessons -->"
-IMPORT_LINE = "from course import show"
+IMPORT_LINE = "from course.runtime import show"
 MAX_CALL_LENGTH = 60
 ONE_ARGUMENT = {"classify", "response", "quiz", "reflection", "discussion"}
 NO_ARGUMENT = {"cpd_record"}
@@ -357,7 +364,7 @@ def main(argv: list[str] | None = None) -> int:
             for problem in problems:
                 print(problem)
             if problems:
-                print("Run `python -m course.build_lessons` to rebuild the notebooks.")
+                print("Run `python -m course.authoring.build_lessons` to rebuild the notebooks.")
             return 1 if problems else 0
         written = write()
     except ContentError as error:

@@ -1,5 +1,5 @@
 """CPD record: the learner's lessons, minutes, dates and quiz scores so far, and a button that
-creates a printable record of them (see :mod:`course.cpd`).
+creates a printable record of them (see :mod:`course.runtime.cpd`).
 
 The table refreshes when a lesson's quiz is finished in the same kernel, and again when the
 record is created. The name is used only in the record file and kept nowhere else; reflections
@@ -14,11 +14,11 @@ from pathlib import Path
 import ipywidgets as widgets
 from markupsafe import Markup
 
-from course import progress
-from course.cpd import record
-from course.widgets import feedback
-from course.widgets.classify import button
-from course.widgets.styles import style_widget
+from course.runtime import progress
+from course.runtime.cpd import record
+from course.runtime.widgets import feedback
+from course.runtime.widgets.classify import button
+from course.runtime.widgets.styles import style_widget
 
 
 class CpdRecord(widgets.VBox):

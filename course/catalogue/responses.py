@@ -11,8 +11,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from course.lessons_meta import LESSON_ID, load_lessons
-from course.scenarios import (
+from course.catalogue.lessons_meta import LESSON_ID, load_lessons
+from course.catalogue.scenarios import (
     CONTENT_DIR,
     ContentError,
     Platform,

@@ -12,11 +12,11 @@ from collections.abc import Callable
 
 import ipywidgets as widgets
 
-from course import bank
-from course.scenarios import VERDICTS, Post
-from course.widgets import feedback
-from course.widgets.post_card import PostCard
-from course.widgets.styles import style_widget
+from course.catalogue import bank
+from course.catalogue.scenarios import VERDICTS, Post
+from course.runtime.widgets import feedback
+from course.runtime.widgets.post_card import PostCard
+from course.runtime.widgets.styles import style_widget
 
 
 def auto() -> widgets.Layout:

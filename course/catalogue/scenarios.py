@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 if TYPE_CHECKING:  # pandas is imported only when a DataFrame is asked for (lessons load faster)
     import pandas as pd
 
-CONTENT_DIR = Path(__file__).parent / "content"
+CONTENT_DIR = Path(__file__).resolve().parents[1] / "content"
 POSTS_DIR = CONTENT_DIR / "posts"
 
 Verdict = Literal["acceptable", "not acceptable"]

@@ -8,8 +8,8 @@ from __future__ import annotations
 import ipywidgets as widgets
 from markupsafe import Markup
 
-from course.scenarios import PLATFORM_NAMES, Post
-from course.widgets.styles import PLATFORM_COLOURS
+from course.catalogue.scenarios import PLATFORM_NAMES, Post
+from course.runtime.widgets.styles import PLATFORM_COLOURS
 
 ACCOUNT_LABELS = {"professional": "Professional account", "personal": "Personal account"}
 

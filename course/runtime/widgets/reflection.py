@@ -1,7 +1,7 @@
 """Reflection: a lesson's prompt, a text area, and a button that keeps the note on this computer.
 
-Notes are saved by :mod:`course.reflections` in the learner's private folder, never inside the
-course folder, and nothing is sent anywhere.
+Notes are saved by :mod:`course.runtime.reflections` in the learner's private folder, never
+inside the course folder, and nothing is sent anywhere.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from datetime import datetime
 import ipywidgets as widgets
 from markupsafe import Markup
 
-from course.lessons_meta import Lesson
-from course.private import HOME_ENV
-from course.reflections import load_reflections, reflections_path, save_reflection
-from course.widgets.classify import button
-from course.widgets.styles import style_widget
+from course.catalogue.lessons_meta import Lesson
+from course.runtime.private import HOME_ENV
+from course.runtime.reflections import load_reflections, reflections_path, save_reflection
+from course.runtime.widgets.classify import button
+from course.runtime.widgets.styles import style_widget
 
 __all__ = ["HOME_ENV", "Reflection", "load_reflections", "reflections_path", "save_reflection"]
 

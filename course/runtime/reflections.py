@@ -1,5 +1,5 @@
 """The learner's reflection notes: ``reflections.json`` in their private folder
-(:mod:`course.private`), mapping lesson ids to ``{"text": ..., "saved": ISO time}``.
+(:mod:`course.runtime.private`), mapping lesson ids to ``{"text": ..., "saved": ISO time}``.
 """
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from course import private
+from course.runtime import private
 
 
 def reflections_path() -> Path:

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 WELCOME = "course/lessons/01-welcome.ipynb"
 READ_ONLY_FOLDERS = ("course/lessons/", "course/facilitator/")
 SETTINGS_HOME_ENV = "POSTING_WITH_CARE_HOME"
@@ -72,7 +72,7 @@ def lab_command(extra: list[str]) -> list[str]:
         "jupyterlab",
         f"--ServerApp.root_dir={PROJECT_ROOT}",
         "--LabApp.custom_css=True",
-        "--FileContentsManager.pre_save_hook=course.lab.keep_lessons_unchanged",
+        "--FileContentsManager.pre_save_hook=course.app.lab.keep_lessons_unchanged",
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         *extra,

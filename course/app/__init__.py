@@ -1,0 +1,1 @@
+"""Launchers: the authors' and trainers' JupyterLab (``make lab``)."""
