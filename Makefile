@@ -1,13 +1,14 @@
-# Posting with Care — the two commands: `make lab` and `make test`.
+# Posting with Care — the two commands: `make course` and `make test` (`make lab` for trainers).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(abspath $(VENV))/bin
 # nbgrader runs `alembic` in a subprocess, so the venv's bin/ must be on PATH.
 export PATH := $(BIN):$(PATH)
 LAB_ARGS ?=
+COURSE_ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: lab test venv system-deps exercises lint bench clean
+.PHONY: course lab test venv system-deps exercises lint bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +18,11 @@ $(VENV)/.installed: pyproject.toml
 
 venv: $(VENV)/.installed
 
-## Open the course in JupyterLab, on the welcome lesson.
+## Open the learner app (Voilà) on the course's home page. Options: COURSE_ARGS="--no-browser --port N".
+course: venv
+	$(BIN)/python -m course.app.course $(COURSE_ARGS)
+
+## For trainers and authors: the whole folder in JupyterLab, on the welcome lesson.
 lab: venv
 	$(BIN)/python -m course.app.lab $(LAB_ARGS)
 

@@ -165,19 +165,18 @@ def test_each_lesson_has_five_scenarios_a_quiz_and_a_reflection(lesson_id: str) 
 def test_welcome_lesson_explains_how_to_use_the_course() -> None:
     text = squash(markdown(read(LESSONS_DIR / "01-welcome.ipynb")))
     for phrase in (
-        "Run ▸ Run All Cells",
+        "ready as soon as the page opens",
         "Check my answer",
         "Nothing you choose in them is marked",
         "CPD time",
         "**Tab** moves to the next control",
-        "**Space** chooses the choice that has the focus",
-        "**Enter** presses the button that has the focus",
+        "**Arrow keys** move between the choices of a group",
+        "**Enter** or **Space** presses the button that has the focus",
         "Every post, name, handle and business in the course is invented",
     ):
         assert phrase in text
-    # JupyterLab keeps the arrow keys for moving between cells, so the course must not
-    # promise them; and lessons save a reflection, so they must not claim to save nothing.
-    assert "arrow key" not in text.lower()
+    # Learners use the app (make course), where nothing is run by hand and choices are kept.
+    assert "Run All" not in text and "Shift + Enter" not in text
     assert "marked, saved" not in text and "graded" not in text
     total = sum(lesson.minutes for lesson in LESSONS.values())
     assert f"That is {total} minutes of learning" in text
@@ -186,9 +185,10 @@ def test_welcome_lesson_explains_how_to_use_the_course() -> None:
 
 
 @pytest.mark.parametrize("lesson_id", LESSON_IDS)
-def test_lesson_says_how_to_start_and_where_to_look_after_run_all(lesson_id: str) -> None:
+def test_lesson_says_its_activities_are_ready_and_nothing_is_to_be_run(lesson_id: str) -> None:
     header = squash(read(LESSONS_DIR / f"{lesson_id}.ipynb").cells[0].source)
-    assert "**Run ▸ Run All Cells**" in header and "then scroll back up to here" in header
+    assert "activities on this page are ready to use" in header
+    assert "Run All" not in header and "Shift + Enter" not in header
 
 
 def test_welcome_lesson_has_at_least_five_warm_up_posts() -> None:

@@ -209,8 +209,8 @@ def lesson_cells(lesson: Lesson, content: Content) -> list[tuple[str, str]]:
         f"# {lesson.title}\n\n"
         f"*Lesson {lesson.number} of {total}* · **CPD time: about {lesson.minutes} minutes**\n\n"
         f"## In this lesson you will\n\n{bullets(lesson.objectives)}\n\n"
-        "> **To start the activities**, choose **Run ▸ Run All Cells** from the menu at the top, "
-        "then scroll back up to here. Nothing here is marked, so try things freely."
+        "> The activities on this page are ready to use. Nothing here is marked, so try things "
+        "freely: the course remembers your answers on this computer."
     )
     body = body_cells(content.text(f"lessons/{lesson.id}.md"), lesson.id, content)
     footer: list[tuple[str, str]] = [

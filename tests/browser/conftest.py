@@ -114,3 +114,52 @@ def module_page(
     yield page
     context.close()
     lab_server.shut_down_kernels()
+
+
+# --- the learner app (Voilà) ----------------------------------------------------------------
+APP_PAGE_READY = ".pwc-app-footer, .pwc-home"
+# Code, cell numbers and notebook instructions never show in the app's pages.
+NO_CODE = (r"\b(show|page)\.\w+\(", r"\bfrom course\b", r"(?m)^\s*import ", r"In \[\d*\]",
+           "Run ▸", r"Shift \+ Enter", r'= "\?"', r"\bdef \w+\(")
+
+
+class AppHolder:
+    """The module's running app; a test may restart it (same learner folder)."""
+
+    def __init__(self, home: Path) -> None:
+        import appserver
+
+        self.home = home
+        self.learner_home = home / "learner"
+        self.token = secrets.token_hex(16)
+        self.server = appserver.start(home, self.learner_home, token=self.token)
+
+    def restart(self) -> None:
+        import appserver
+
+        appserver.stop(self.server)
+        self.server = appserver.start(self.home, self.learner_home, token=self.token)
+
+    def stop(self) -> None:
+        import appserver
+
+        appserver.stop(self.server)
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppHolder]:
+    """The learner app on a free port for this module, with its own learner folder."""
+    holder = AppHolder(tmp_path_factory.mktemp("app"))
+    yield holder
+    holder.stop()
+
+
+def open_app_page(page: Page, holder: AppHolder, name: str) -> None:
+    """Open an app page and wait until its last part (footer, or the home page) is drawn."""
+    page.goto(holder.server.page_url(name))
+    page.locator(APP_PAGE_READY).first.wait_for(timeout=90_000)
+
+
+def code_text_in(page: Page) -> list[str]:
+    text = page.locator("body").inner_text()
+    return [marker for marker in NO_CODE if re.search(marker, text)]

@@ -12,6 +12,7 @@ from markupsafe import Markup
 from course.catalogue import bank
 from course.catalogue.responses import Response
 from course.catalogue.scenarios import PLATFORM_NAMES
+from course.runtime import activity
 from course.runtime.widgets import feedback
 from course.runtime.widgets.classify import WIDE_LABEL, auto, button
 from course.runtime.widgets.styles import style_widget
@@ -43,8 +44,9 @@ def better_path_html(response: Response) -> str:
 class Branching(widgets.VBox):
     """One response situation with its options."""
 
-    def __init__(self, response: Response) -> None:
+    def __init__(self, response: Response, *, remember: bool = False) -> None:
         self.response = response
+        self.remember = remember
         self.situation = widgets.HTML(situation_html(response)).add_class("pwc-situation")
         self.choice = widgets.RadioButtons(
             options=[(option.text, index) for index, option in enumerate(response.options)],
@@ -64,6 +66,11 @@ class Branching(widgets.VBox):
         )
         self.add_class("pwc-widget")
         self.add_class("pwc-branching")
+        if remember:
+            chosen = activity.response_choice(response.lesson, response.id)
+            if chosen is not None and 0 <= chosen < len(response.options):
+                self.choice.value = chosen
+                self._see()
 
     def _see(self, _button: widgets.Button | None = None) -> None:
         if self.choice.value is None:
@@ -74,6 +81,11 @@ class Branching(widgets.VBox):
             )
             return
         option = self.response.options[self.choice.value]
+        if self.remember:
+            try:
+                activity.save_response(self.response.lesson, self.response.id, self.choice.value)
+            except OSError:
+                pass  # the consequence still shows; only the memory of it is lost
         if option.best:
             kind, title = "correct", "This is the better path."
         else:

@@ -14,6 +14,7 @@ import ipywidgets as widgets
 
 from course.catalogue import bank
 from course.catalogue.scenarios import VERDICTS, Post
+from course.runtime import activity
 from course.runtime.widgets import feedback
 from course.runtime.widgets.post_card import PostCard
 from course.runtime.widgets.styles import style_widget
@@ -68,7 +69,9 @@ class Classify(widgets.VBox):
     """One practice post to judge.
 
     ``followup`` adds the "which rule?" question for not-acceptable posts; ``on_checked(right)``
-    is called once, when a chosen verdict is first checked (the quiz counts it).
+    is called once, when a chosen verdict is first checked (the quiz counts it). With
+    ``remember``, checked answers are kept (:mod:`course.runtime.activity`) and shown again,
+    with their feedback, when the post is shown again; *Try again* forgets them.
     """
 
     def __init__(
@@ -77,8 +80,11 @@ class Classify(widgets.VBox):
         *,
         followup: bool = True,
         on_checked: Callable[[bool], None] | None = None,
+        remember: bool = False,
     ) -> None:
         self.post = post
+        self.remember = remember
+        self._restoring = False
         self.on_checked = on_checked
         self.card = PostCard(post)
         self.verdict = verdict_choice()
@@ -96,16 +102,69 @@ class Classify(widgets.VBox):
             layout=widgets.Layout(display="none"),
         ).add_class("pwc-followup")
         self.has_followup = followup and post.verdict == "not acceptable"
+        self.try_again = button(
+            "Try again", "pwc-try-again", "Clear your answer to this post and judge it again",
+            "secondary",
+        )
+        self.try_again.layout.display = "none"
+        self.try_again.on_click(self._try_again)
         self.check.on_click(self._check_verdict)
         self.check_rule.on_click(self._check_rule)
         # A prompt ("choose … first") is stale once a choice is made.
         self.verdict.observe(lambda _change: self._changed(self.feedback), names="value")
         self.rule.observe(lambda _change: self._changed(self.rule_feedback), names="value")
         super().__init__(
-            [style_widget(), self.card, self.verdict, self.check, self.feedback, self.followup]
+            [
+                style_widget(), self.card, self.verdict, self.check, self.feedback,
+                self.followup, self.try_again,
+            ]
         )
         self.add_class("pwc-widget")
         self.add_class("pwc-classify")
+        if remember:
+            self._restore()
+
+    # --- kept answers ------------------------------------------------------------------------
+    def _restore(self) -> None:
+        saved = activity.post_answer(self.post.lesson, self.post.id)
+        if saved.get("verdict") not in VERDICTS:
+            return
+        self._restoring = True
+        try:
+            self.verdict.value = saved["verdict"]
+            self._check_verdict()
+            rules = {rule.id for rule in bank.framework().rules}
+            if self.has_followup and saved.get("rule") in rules:
+                self.rule.value = saved["rule"]
+                self._check_rule()
+        finally:
+            self._restoring = False
+
+    def _keep(self) -> None:
+        if not self.remember or self._restoring:
+            return
+        answer = {"verdict": self.verdict.value}
+        if self.rule.disabled and self.rule.value is not None:
+            answer["rule"] = self.rule.value
+        try:
+            activity.save_post(self.post.lesson, self.post.id, answer)
+        except OSError:
+            pass  # the feedback still shows; only the memory of it is lost
+
+    def _try_again(self, _button: widgets.Button | None = None) -> None:
+        with self.hold_sync():
+            for control in (self.verdict, self.check, self.rule, self.check_rule):
+                control.disabled = False
+            self.verdict.value = None
+            self.rule.value = None
+            feedback.clear(self.feedback)
+            feedback.clear(self.rule_feedback)
+            self.followup.layout.display = "none"
+            self.try_again.layout.display = "none"
+        try:
+            activity.save_post(self.post.lesson, self.post.id, None)
+        except OSError:
+            pass
 
     @staticmethod
     def _changed(area: widgets.HTML) -> None:
@@ -125,6 +184,9 @@ class Classify(widgets.VBox):
         self.check.disabled = True
         if self.has_followup:
             self.followup.layout.display = "flex"
+        if self.remember:
+            self.try_again.layout.display = "flex"
+        self._keep()
         if self.on_checked is not None:
             self.on_checked(kind == "correct")
 
@@ -136,3 +198,4 @@ class Classify(widgets.VBox):
         if kind != "prompt":
             self.rule.disabled = True
             self.check_rule.disabled = True
+            self._keep()

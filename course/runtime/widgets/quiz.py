@@ -16,6 +16,7 @@ import ipywidgets as widgets
 from markupsafe import Markup
 
 from course.catalogue.scenarios import PLATFORM_NAMES, Post
+from course.runtime import activity
 from course.runtime.widgets import feedback
 from course.runtime.widgets.classify import Classify, button
 from course.runtime.widgets.styles import style_widget
@@ -31,6 +32,7 @@ class Quiz(widgets.VBox):
         seed: int | None = None,
         title: str = "",
         on_finish: Callable[[int, int], str | None] | None = None,
+        remember_as: str | None = None,
     ) -> None:
         if not posts:
             raise ValueError("a quiz needs at least one post")
@@ -43,6 +45,9 @@ class Quiz(widgets.VBox):
         self.results: dict[str, bool] = {}
         self.item: Classify | None = None
         self.retrying = False
+        self.remember_as = remember_as
+        self.answers: dict[str, str] = {}
+        self._restoring = False
 
         self.progress = widgets.IntProgress(
             value=0,
@@ -78,7 +83,60 @@ class Quiz(widgets.VBox):
         )
         self.add_class("pwc-widget")
         self.add_class("pwc-quiz")
-        self.start(self.posts)
+        if not self._restore():
+            self.start(self.posts)
+
+    # --- kept between visits (``remember_as``: the lesson id) ----------------------------------
+    def _keep(self) -> None:
+        if self.remember_as is None or self._restoring:
+            return
+        state = {
+            "round": [post.id for post in self.round],
+            "position": self.position,
+            "results": self.results,
+            "answers": self.answers,
+            "retrying": self.retrying,
+        }
+        try:
+            activity.save_quiz(self.remember_as, state)
+        except OSError:
+            pass  # the quiz goes on; only the memory of it is lost
+
+    def _restore(self) -> bool:
+        """Pick up a kept round where it was left; False when there is none to pick up."""
+        if self.remember_as is None:
+            return False
+        state = activity.quiz_state(self.remember_as)
+        by_id = {post.id: post for post in self.posts}
+        ids = state.get("round")
+        if not isinstance(ids, list) or not ids or any(i not in by_id for i in ids):
+            return False
+        position = state.get("position")
+        if not isinstance(position, int) or not 0 <= position <= len(ids):
+            return False
+        self._restoring = True
+        try:
+            self.retrying = bool(state.get("retrying"))
+            self.round = [by_id[i] for i in ids]
+            self.position = position
+            results = state.get("results") or {}
+            self.results = {k: bool(v) for k, v in results.items() if k in by_id}
+            answers = state.get("answers") or {}
+            self.answers = {k: v for k, v in answers.items() if k in by_id}
+            with self.progress.hold_sync():
+                self.progress.max = len(self.round)
+                self.progress.value = len(self.results)
+            if self.finished:
+                self._finish()
+            else:
+                self._show_item()
+                post = self.round[self.position]
+                if self.item is not None and self.answers.get(post.id) in self.item.verdict.options:
+                    self.item.verdict.value = self.answers[post.id]
+                    self.item._check_verdict()
+        finally:
+            self._restoring = False
+        return True
 
     # --- state -----------------------------------------------------------------------------
     @property
@@ -102,6 +160,7 @@ class Quiz(widgets.VBox):
         self.rng.shuffle(self.round)
         self.position = 0
         self.results = {}
+        self.answers = {}
         with self.progress.hold_sync():
             self.progress.value = 0
             self.progress.max = len(self.round)
@@ -109,6 +168,7 @@ class Quiz(widgets.VBox):
         for control in (self.retry, self.restart):
             control.layout.display = "none"
         self._show_item()
+        self._keep()
 
     def _retry(self, _button: widgets.Button | None = None) -> None:
         missed = self.missed
@@ -132,7 +192,10 @@ class Quiz(widgets.VBox):
     def _answered(self, right: bool) -> None:
         post = self.round[self.position]
         self.results.setdefault(post.id, right)
+        if self.item is not None and self.item.verdict.value is not None:
+            self.answers.setdefault(post.id, self.item.verdict.value)
         self.progress.value = len(self.results)
+        self._keep()
         self.next.layout.display = "flex"
         self._update_status()
 
@@ -144,6 +207,7 @@ class Quiz(widgets.VBox):
             self._finish()
         else:
             self._show_item()
+        self._keep()
 
     def _update_status(self) -> None:
         shown = min(self.position + 1, len(self.round))
@@ -187,7 +251,7 @@ class Quiz(widgets.VBox):
                 Markup("Choose “Try the missed ones again” for a new round with {}.").format(these),
             ]
             self.retry.layout.display = "flex"
-        if self.on_finish is not None and not self.retrying:
+        if self.on_finish is not None and not self.retrying and not self._restoring:
             note = self.on_finish(self.score, total)
             if note:
                 parts.append(Markup("<span class='pwc-progress-note'>{}</span>").format(note))

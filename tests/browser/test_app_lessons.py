@@ -1,0 +1,148 @@
+"""The learner app through its real server (Voilà) in Chromium: the home page, a lesson answered
+wrongly then rightly, the way on to the next lesson, progress kept in a new browser, no code,
+keyboard use, accessibility and the three screen sizes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import axe
+import pytest
+from conftest import AppHolder, code_text_in, open_app_page
+from playwright.sync_api import Browser, Page, expect
+
+from course.catalogue import bank
+
+pytestmark = pytest.mark.browser
+
+SIZES = {"desktop": (1366, 850), "laptop": (1024, 700), "phone": (390, 844)}
+FIRST_POST = bank.post("p003")
+WRONG = "acceptable" if FIRST_POST.verdict == "not acceptable" else "not acceptable"
+
+
+@pytest.fixture(scope="module")
+def page(browser: Browser, browser_context_args: dict, app: AppHolder) -> Iterator[Page]:
+    context = browser.new_context(**{**browser_context_args, "viewport": {"width": 1366,
+                                                                          "height": 850}})
+    context.set_default_timeout(60_000)
+    yield context.new_page()
+    context.close()
+
+
+def first_classify(page: Page):
+    return page.locator(".pwc-classify").filter(has=page.locator("[data-post-id='p003']")).first
+
+
+def test_home_lists_the_lessons_and_exercises(page: Page, app: AppHolder) -> None:
+    open_app_page(page, app, "home")
+    rows = page.locator("table.pwc-home-lessons tbody tr")
+    expect(rows).to_have_count(len(bank.lessons()))
+    for lesson in bank.lessons().values():
+        row = page.locator(f"tr[data-lesson='{lesson.id}']")
+        expect(row).to_contain_text(lesson.title)
+        expect(row).to_contain_text(f"{lesson.minutes} min")
+        expect(row.locator(".pwc-state")).to_have_text("Not started")
+    expect(page.locator("table.pwc-home-exercises tbody tr")).to_have_count(3)
+    expect(page.locator(".pwc-home-exercises .pwc-state").first).to_have_text("Not started")
+    expect(page.locator(".pwc-home-cpd")).to_contain_text("CPD so far: 0 minutes")
+    expect(page.locator("a.pwc-cpd-link")).to_have_attribute("href", "cpd-record.ipynb")
+    expect(page.locator("a.pwc-continue")).to_contain_text("Start the course")
+    assert code_text_in(page) == []
+
+
+def test_lesson_answered_wrongly_then_rightly_then_next(page: Page, app: AppHolder) -> None:
+    open_app_page(page, app, "home")
+    page.get_by_role("link", name="1. Welcome, and how this course works").click()
+    page.locator(".pwc-app-footer").wait_for(timeout=90_000)
+    assert page.url.split("?")[0].endswith("/voila/render/01-welcome.ipynb")
+    expect(page.locator("header.pwc-app-header .pwc-app-name")).to_have_text("Posting with Care")
+    assert code_text_in(page) == []
+    post = first_classify(page)
+    post.get_by_label(WRONG, exact=True).check()
+    post.get_by_role("button", name="Check my answer").click()
+    expect(post.locator(".pwc-verdict-feedback")).to_have_class(
+        re.compile("pwc-incorrect"))
+    post.get_by_role("button", name="Try again").click()
+    expect(post.locator(".pwc-verdict-feedback")).to_have_text("")
+    post.get_by_label(FIRST_POST.verdict, exact=True).check()
+    post.get_by_role("button", name="Check my answer").click()
+    expect(post.locator(".pwc-verdict-feedback")).to_have_class(
+        re.compile("pwc-correct"))
+    situation = page.locator(".pwc-branching").first
+    situation.locator("input[type=radio]").first.check()
+    situation.get_by_role("button", name="See what happens").click()
+    expect(situation.locator(".pwc-consequence")).not_to_have_text("")
+    quiz = page.locator(".pwc-quiz")
+    quiz.locator(".pwc-quiz-item input[type=radio]").first.check()
+    quiz.get_by_role("button", name="Check my answer").click()
+    expect(quiz.locator(".pwc-quiz-status")).to_contain_text("so far")
+    page.locator(".pwc-app-header a.pwc-nav-next").click()
+    page.locator(".pwc-app-footer").wait_for(timeout=90_000)
+    assert page.url.split("?")[0].endswith("/voila/render/02-confidentiality-and-trust.ipynb")
+    expect(page.locator("h1").first).to_contain_text(
+        bank.lesson("02-confidentiality-and-trust").title)
+
+
+def test_progress_is_kept_for_a_new_browser(browser: Browser, app: AppHolder) -> None:
+    context = browser.new_context(viewport={"width": 1366, "height": 850})
+    context.set_default_timeout(60_000)
+    fresh = context.new_page()
+    try:
+        open_app_page(fresh, app, "01-welcome")
+        post = first_classify(fresh)
+        expect(post.locator(".pwc-verdict-feedback")).to_have_class(
+            re.compile("pwc-correct"))
+        expect(post.get_by_label(FIRST_POST.verdict, exact=True)).to_be_checked()
+        expect(post.get_by_label(FIRST_POST.verdict, exact=True)).to_be_disabled()
+        expect(post.get_by_role("button", name="Try again")).to_be_visible()
+        situation = fresh.locator(".pwc-branching").first
+        expect(situation.locator(".pwc-consequence")).not_to_have_text("")
+        expect(fresh.locator(".pwc-quiz .pwc-quiz-status")).to_contain_text("so far")
+        open_app_page(fresh, app, "home")
+        expect(fresh.locator("tr[data-lesson='01-welcome'] .pwc-state")).to_have_text(
+            "In progress")
+        expect(fresh.locator("a.pwc-continue")).to_contain_text(
+            bank.lesson("01-welcome").title)
+    finally:
+        context.close()
+
+
+def test_keyboard_only_through_a_practice_post(page: Page, app: AppHolder) -> None:
+    open_app_page(page, app, "03-never-disclose")
+    post = page.locator(".pwc-classify").first
+    group = post.locator(".pwc-verdict [role=radiogroup]")
+    expect(group).to_have_attribute("aria-labelledby", re.compile(".+"))
+    label_id = group.get_attribute("aria-labelledby")
+    expect(page.locator(f"#{label_id}")).to_have_text("Your verdict")
+    post.get_by_label("acceptable", exact=True).focus()
+    page.keyboard.press("ArrowDown")
+    expect(post.get_by_label("not acceptable", exact=True)).to_be_checked()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Check my answer"
+    page.keyboard.press("Enter")
+    area = post.locator(".pwc-verdict-feedback")
+    expect(area).to_have_attribute("aria-live", "polite")
+    expect(area).not_to_have_text("")
+
+
+@pytest.mark.parametrize("name", ["home", "03-never-disclose", "ex01_classify_posts"])
+def test_whole_page_accessibility_and_sizes(page: Page, app: AppHolder, name: str,
+                                            screenshots: Path) -> None:
+    open_app_page(page, app, name)
+    try:
+        result = axe.run(page, "html")
+    except axe.AxeUnavailable as error:
+        pytest.skip(str(error))
+    assert axe.serious_violations(result) == []
+    assert code_text_in(page) == []
+    for size, (width, height) in SIZES.items():
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_timeout(300)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 1, f"{name} scrolls sideways at {width}×{height}"
+        page.screenshot(path=screenshots / "app" / f"{name}-{size}.png")
+    page.set_viewport_size({"width": 1366, "height": 850})
