@@ -29,21 +29,45 @@ class Attachment:
     description: str
 
 
+_NO_WEASYPRINT = (
+    "the PDF maker (the Python package WeasyPrint) is not installed. Reinstall the course, or "
+    "ask whoever set it up."
+)
+_NO_PANGO = (
+    "the text-layout library that the PDF maker needs (Pango) is not installed on this "
+    "computer. On Debian or Ubuntu it comes with the package libpango-1.0-0."
+)
+# The system libraries WeasyPrint opens (names as on Linux, then as find_library knows them).
+_LIBRARIES = (("libpango-1.0.so.0", "pango-1.0"), ("libpangoft2-1.0.so.0", "pangoft2-1.0"),
+              ("libgobject-2.0.so.0", "gobject-2.0"), ("libharfbuzz.so.0", "harfbuzz"),
+              ("libfontconfig.so.1", "fontconfig"))
+
+
+def _loadable(name: str, short: str) -> bool:
+    import ctypes
+    import ctypes.util
+
+    for candidate in (name, ctypes.util.find_library(short)):
+        if not candidate:
+            continue
+        try:
+            ctypes.CDLL(candidate)
+        except OSError:
+            continue
+        return True
+    return False
+
+
 @cache
 def unavailable_reason() -> str | None:
-    """Why PDFs cannot be made here, or None when they can."""
-    try:
-        import weasyprint  # noqa: F401
-    except ImportError:
-        return (
-            "the PDF maker (the Python package WeasyPrint) is not installed. Reinstall the "
-            "course, or ask whoever set it up."
-        )
-    except OSError:
-        return (
-            "the text-layout library that the PDF maker needs (Pango) is not installed on "
-            "this computer. On Debian or Ubuntu it comes with the package libpango-1.0-0."
-        )
+    """Why PDFs cannot be made here, or None when they can. Quick: it looks for WeasyPrint and
+    the system libraries it needs without importing it (that takes seconds)."""
+    import importlib.util
+
+    if importlib.util.find_spec("weasyprint") is None:
+        return _NO_WEASYPRINT
+    if not all(_loadable(name, short) for name, short in _LIBRARIES):
+        return _NO_PANGO
     return None
 
 
@@ -52,7 +76,12 @@ def to_pdf(html: str, *, attachments: tuple[Attachment, ...] = ()) -> bytes:
     reason = unavailable_reason()
     if reason:
         raise PdfUnavailable(f"A PDF cannot be made: {reason}")
-    import weasyprint
+    try:
+        import weasyprint
+    except ImportError:
+        raise PdfUnavailable(f"A PDF cannot be made: {_NO_WEASYPRINT}") from None
+    except OSError:
+        raise PdfUnavailable(f"A PDF cannot be made: {_NO_PANGO}") from None
 
     files = [
         weasyprint.Attachment(
