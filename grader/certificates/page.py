@@ -74,10 +74,10 @@ async function check(input) {
   let text = input.replace(/\s+/g, "");
   if (!text) { $("pwc-result").hidden = true; return; }
   if (text.includes("#")) text = text.slice(text.lastIndexOf("#") + 1);
-  if (/^PWC-[A-Z2-7]{4}-[A-Z2-7]{4}$/i.test(text)) {
+  if (/^PWC-[A-Z0-9]{4}-[A-Z0-9]{4}$/i.test(text)) {
     return say("bad", "That is a certificate number, not its verification text.",
       "The number alone cannot be checked. Scan the certificate's QR code, or paste the " +
-      "block of text printed beside it.");
+      "block of text printed under it.");
   }
   const parts = text.split(".");
   if (parts.length !== 3 || parts[0] !== S.prefix) {
@@ -152,7 +152,7 @@ button:focus-visible, textarea:focus-visible { outline: 3px solid #f0b400; outli
 .result h2 { margin: 0 0 0.3rem; font-size: 1.15rem; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.2rem 1rem; }
 dt { font-weight: 700; }
-dd { margin: 0; unicode-bidi: plaintext; }
+dd { margin: 0; unicode-bidi: plaintext; text-align: left; }
 .note { color: #3d4450; font-size: 0.95rem; }
 </style>
 </head>
@@ -163,7 +163,7 @@ dd { margin: 0; unicode-bidi: plaintext; }
 digitally. This page checks the signature with {{ provider }}'s public key, which it holds. It
 works offline and sends nothing anywhere.</p>
 <p>Scan the certificate's QR code with your phone's camera to open this page with the code
-filled in, or paste the block of text printed beside the QR code here:</p>
+filled in, or paste the block of text printed under the QR code here:</p>
 <label for="pwc-code">Verification text</label>
 <textarea id="pwc-code" spellcheck="false" autocomplete="off"
  placeholder="PWC1.…"></textarea>
