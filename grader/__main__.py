@@ -1,4 +1,5 @@
-"""The assessor's command: ``python -m grader grade ASSIGNMENT SUBMISSIONS… --out DIR``.
+"""The assessor's command: ``python -m grader grade ASSIGNMENT SUBMISSIONS… --out DIR``, and
+``python -m grader certificates …`` (signed certificates, :mod:`grader.certificates.cli`).
 
 Also installed as ``posting-with-care-grade``. Exit status: 0 everyone graded, 2 some
 submissions could not be graded (see grades.csv and report.html), 1 nothing could be done,
@@ -35,6 +36,10 @@ def _parser() -> argparse.ArgumentParser:
         description="Grade every learner's notebook for one exercise, and write grades, "
                     "feedback pages, LMS upload files and a report for the trainer into DIR.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands.add_parser(
+        "certificates", add_help=False,
+        help="issue signed certificates from results, make the key pair, check a "
+             "certificate, make the verification page (certificates --help)")
     grade.add_argument("assignment", metavar="ASSIGNMENT",
                        help="the exercise, e.g. ex01_classify_posts")
     grade.add_argument("submissions", metavar="SUBMISSIONS", nargs="+", type=Path,
@@ -97,6 +102,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run; return the exit status."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "certificates":
+        from grader.certificates.cli import main as certificates
+
+        return certificates(argv[1:])
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command != "grade":

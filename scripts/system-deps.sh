@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system packages the tests need, only when they are missing:
-# Debian's Chromium and fonts (real-browser tests) and PostgreSQL (gradebook tests).
+# Debian's Chromium and fonts (real-browser tests), PostgreSQL (gradebook tests), and for PDFs
+# (CPD records, certificates): WeasyPrint's Pango, Noto fonts for every script (accents, Arabic,
+# Chinese), and poppler-utils (pdftoppm renders PDF pages to PNG in the tests).
 set -euo pipefail
 
 need=()
@@ -8,9 +10,12 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium chromium-driver)
 dpkg -s fonts-liberation >/dev/null 2>&1 || need+=(fonts-liberation)
 dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || need+=(fonts-noto-color-emoji)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
+for package in libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-noto-cjk poppler-utils; do
+  dpkg -s "$package" >/dev/null 2>&1 || need+=("$package")
+done
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "system-deps: Chromium, fonts and PostgreSQL are already installed."
+  echo "system-deps: Chromium, fonts, PostgreSQL, Pango and poppler are already installed."
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then

@@ -1,5 +1,7 @@
-"""The learner's CPD record: progress kept when a lesson quiz is finished, the record widget, the
-printable record (escaping, opt-in reflections) and its verification code.
+"""The learner's CPD record: progress kept when a lesson quiz is finished, exercises' first
+attempts, the record widget, the printable record (self-declared, laid out as planned / did /
+learned / apply; escaping, opt-in reflections) and its PDF (text extracted, first page rendered
+to test-artifacts/cpd/).
 
 Everything runs against the real course content, with the learner's private folder in a
 temporary directory; a test checks that nothing is written anywhere else.
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import re
 import shutil
 import stat
@@ -21,12 +24,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from course import pdf
 from course.authoring import build_lessons, originality
 from course.authoring.build_lessons import LESSONS_DIR
 from course.catalogue import bank
 from course.catalogue.scenarios import CONTENT_DIR, VERDICTS, ContentError
 from course.runtime import progress, show
-from course.runtime.cpd import create, render, verify
+from course.runtime.cpd import create, create_pdf, render
 from course.runtime.cpd.record import lesson_principles
 from course.runtime.private import HOME_ENV
 from course.runtime.reflections import save_reflection
@@ -35,6 +39,7 @@ from course.runtime.widgets import CpdRecord, Quiz
 ROOT = Path(__file__).resolve().parent.parent
 FINGERPRINT = ROOT / "tests" / "fixtures" / "content" / "source-article.fingerprint"
 SOURCE_RUNS = originality.read_fingerprint(FINGERPRINT)
+ARTIFACTS = Path(os.environ.get("PWC_ARTIFACTS", ROOT / "test-artifacts")) / "cpd"
 WELCOME = "01-welcome"
 NEVER = "03-never-disclose"
 EVIL = "<script>alert('x')</script> & <img src=x onerror=alert(1)>"
@@ -247,7 +252,7 @@ def test_creating_the_record_says_where_it_is_and_shows_it(home: Path) -> None:
     assert base64.b64decode(link.group(2)).decode("utf-8") == path.read_text(encoding="utf-8")
     assert "iframe" in widget.preview.value and "sandbox" in widget.preview.value
     assert "Robin Ashdown" in widget.preview.value
-    assert verify(path)
+    assert "Self-declared." in path.read_text(encoding="utf-8")
 
 
 def test_a_record_that_cannot_be_saved_is_explained(
@@ -280,7 +285,7 @@ def test_the_record_lists_completed_lessons_minutes_dates_and_outcomes(home: Pat
     assert page.rows[WELCOME][2:] == ["Not completed", "–"]
     assert "60 minutes (1 hour), from 2 of 8 lessons" in words
     assert "Total completed 60 of the course's 205 minutes" in words
-    assert "Record created 10 March 2025 at 09:05" in words
+    assert "Record made 10 March 2025 at 09:05" in words
     assert "Name Not given" in words
     assert "Posting with Care" in words and "BACP Ethical Framework" in words
     for lesson_id in (NEVER, "08-grey-areas"):
@@ -329,7 +334,7 @@ def test_reflections_are_left_out_unless_the_learner_opts_in(home: Path) -> None
     widget.include.value = True
     widget.create.click()
     text = widget.path.read_text(encoding="utf-8")
-    assert "Tuesday sessions" in text and "<h2>Reflections</h2>" in text
+    assert "Tuesday sessions" in text and "In the learner's own words" in text
 
 
 def test_learner_text_is_escaped_everywhere(home: Path) -> None:
@@ -350,7 +355,7 @@ def test_learner_text_is_escaped_everywhere(home: Path) -> None:
     assert "<script" not in widget.status.value and "<img" not in widget.status.value
 
 
-# --- verification ---------------------------------------------------------------------------
+# --- self-declared, no verification -----------------------------------------------------------
 @pytest.fixture
 def record(home: Path) -> Path:
     save_reflection(NEVER, "Check the privacy settings every month.")
@@ -358,85 +363,161 @@ def record(home: Path) -> Path:
     return create(name="Robin Ashdown", include_reflections=True, now=MARCH_9)
 
 
-def code_in(path: Path) -> str:
-    found = re.search(r'<code id="pwc-cpd-code">([0-9a-f]{12})</code>', path.read_text())
-    assert found
-    return found.group(1)
+def test_the_record_says_it_is_self_declared_and_claims_no_verification(record: Path) -> None:
+    html = record.read_text(encoding="utf-8")
+    words = _Page(html).words
+    assert "Self-declared. This is the learner's own account of their CPD" in words
+    assert "Nobody has checked it, and it is not a certificate." in words
+    for claim in ("verification code", "verify", "has not been edited", "pwc-cpd-code",
+                  "supervisor can check"):
+        assert claim not in html, claim
+    headings = re.findall(r"<h2>([^<]+)</h2>", html)
+    assert headings == ["What I planned", "What I did", "What I learned", "How I will apply it"]
 
 
-def test_an_untouched_record_verifies(record: Path) -> None:
-    result = verify(record)
-    assert result and result.stated == result.computed == code_in(record)
-    assert "has not been edited since the course created it" in result.message
-    words = _Page(record.read_text()).words
-    assert "a supervisor can check that the record has not been edited" in words
+def test_reflections_go_under_how_i_will_apply_it_with_their_prompt(record: Path) -> None:
+    page = _Page(record.read_text(encoding="utf-8"))
+    apply = page.words.split("How I will apply it", 1)[1]
+    assert "In the learner's own words" in apply
+    assert " ".join(bank.lesson(NEVER).reflection.split()) in apply
+    assert apply.index(bank.lesson(NEVER).reflection.split()[0]) < apply.index("every month")
+    private_copy = render(name="Robin Ashdown", now=MARCH_9)
+    assert "every month" not in private_copy
+    assert "reflections are private and are not included" in _Page(private_copy).words
 
 
-def test_the_same_content_always_gets_the_same_code(record: Path, home: Path) -> None:
-    again = create(name="Robin Ashdown", include_reflections=True, now=MARCH_9)
-    assert again == record and code_in(again) == code_in(record)
-    other = render(name="Robin Ashdow", include_reflections=True, now=MARCH_9)
-    assert re.search(r'pwc-cpd-code">([0-9a-f]{12})<', other).group(1) != code_in(record)
-
-
-EDITS = {
-    "a minute count": ('<td class="number">25</td>', '<td class="number">35</td>'),
-    "the name": ("Robin Ashdown", "Robin Ashdowne"),
-    "a date": ("3 March 2025", "2 March 2025"),
-    "the score": ("9 of 13", "13 of 13"),
-    "the reflection": ("every month", "every week"),
-    "a hidden row": ("</tbody>", '<tr style="display:none"><td>extra</td></tr></tbody>'),
-    "the styles": ("tr.not-done td {", "tr.not-done td { display: none;"),
-    "the code itself": ('id="pwc-cpd-code">', 'id="pwc-cpd-code">0'),
-}
-
-
-@pytest.mark.parametrize("edit", sorted(EDITS))
-def test_an_edited_record_fails_verification(record: Path, tmp_path: Path, edit: str) -> None:
-    old, new = EDITS[edit]
-    text = record.read_text(encoding="utf-8")
-    assert old in text
-    edited = tmp_path / "edited.html"
-    edited.write_text(text.replace(old, new, 1), encoding="utf-8")
-    result = verify(edited)
-    assert not result and "has been edited since the course created it" in result.message
-
-
-def test_layout_only_changes_do_not_matter(record: Path, tmp_path: Path) -> None:
-    copy = tmp_path / "windows.html"
-    copy.write_bytes(record.read_bytes().replace(b"\n", b"\r\n").replace(b"<tr", b"\n  <tr"))
-    assert verify(copy)
-
-
-def test_a_file_without_a_code_is_not_a_record(tmp_path: Path) -> None:
-    page = tmp_path / "page.html"
-    page.write_text("<html><body><p>I did 200 hours of CPD.</p></body></html>", encoding="utf-8")
-    result = verify(page)
-    assert not result and result.stated is None and "not a CPD record" in result.message
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+def run_cli(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "course.runtime.cpd", *args],
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=120,
         cwd=ROOT,
+        env={**os.environ, HOME_ENV: str(home)},
     )
 
 
-def test_the_verify_command(record: Path, tmp_path: Path) -> None:
-    done = run_cli("verify", str(record))
-    assert done.returncode == 0, done.stderr
-    code = code_in(record)
-    assert done.stdout.startswith(f"Unchanged: the record matches its verification code ({code})")
-    edited = tmp_path / "edited.html"
-    edited.write_text(record.read_text().replace("9 of 13", "13 of 13"), encoding="utf-8")
-    done = run_cli("verify", str(edited))
-    assert done.returncode == 1 and done.stdout.startswith("Changed:")
-    done = run_cli("verify", str(tmp_path / "missing.html"))
-    assert done.returncode == 2 and "Cannot read" in done.stderr and "Traceback" not in done.stderr
+def test_the_old_verify_command_says_records_cannot_be_verified(record: Path, home: Path) -> None:
+    done = run_cli("verify", str(record), home=home)
+    assert done.returncode == 1
+    assert "self-declared" in done.stdout and "no longer checks records" in done.stdout
+    assert "Unchanged" not in done.stdout and "Traceback" not in done.stderr
 
+
+def test_the_create_command_makes_the_page_and_the_pdf(home: Path) -> None:
+    progress.record_completion(bank.lesson(NEVER), score=9, posts=13, when=MARCH_3)
+    done = run_cli("create", "--name", "Robin Ashdown", "--pdf", home=home)
+    assert done.returncode == 0, done.stderr
+    made = sorted(p.name for p in home.glob("cpd-record-*"))
+    assert [Path(p).suffix for p in made] == [".html", ".pdf"]
+    assert all(str(home / name) in done.stdout for name in made)
+
+
+# --- exercises' first attempts ----------------------------------------------------------------
+def test_an_exercise_keeps_its_first_attempt(home: Path) -> None:
+    first = progress.record_exercise_attempt(
+        "ex01_classify_posts", title="Exercise 1: Acceptable or not?", score=17, max_score=24,
+        when=MARCH_3)
+    assert (first.first_score, first.latest_score, first.attempts) == (17, 17, 1)
+    again = progress.record_exercise_attempt(
+        "ex01_classify_posts", title="Something else", score=24, max_score=24, when=MARCH_9)
+    assert (again.first_attempted, again.latest_attempted) == (MARCH_3, MARCH_9)
+    assert (again.first_score, again.latest_score, again.attempts) == (17, 24, 2)
+    assert again.title == "Exercise 1: Acceptable or not?"
+    assert progress.load_exercise_attempts() == {"ex01_classify_posts": again}
+    assert mode(home / "exercises.json") == 0o600
+    with pytest.raises(ValueError, match="between 0 and 24"):
+        progress.record_exercise_attempt("ex01_classify_posts", title="x", score=25, max_score=24)
+
+
+def test_unreadable_exercise_entries_are_left_out(home: Path) -> None:
+    home.mkdir()
+    (home / "exercises.json").write_text(json.dumps({
+        "ex01_classify_posts": {"exercise": "ex02_rules_and_responses", "title": "mismatch",
+                                "first_attempted": "2025-03-03T10:00:00", "first_score": 1,
+                                "latest_attempted": "2025-03-03T10:00:00", "latest_score": 1,
+                                "max_score": 5},
+        "ex02_rules_and_responses": {"score": "lots"},
+    }), encoding="utf-8")
+    assert progress.load_exercise_attempts() == {}
+
+
+def test_the_record_lists_exercises_with_their_first_attempt(home: Path) -> None:
+    assert "No exercise had been tried on this computer" in _Page(render()).words
+    progress.record_exercise_attempt("ex02_rules_and_responses", title="Exercise 2: Which rule?",
+                                     score=20.5, max_score=27, when=MARCH_3)
+    progress.record_exercise_attempt("ex02_rules_and_responses", title="Exercise 2: Which rule?",
+                                     score=27, max_score=27, when=MARCH_9)
+    html = render(now=MARCH_9)
+    row = re.search(r'<tr data-exercise="ex02_rules_and_responses">(.*?)</tr>', html)
+    assert row
+    cells = [c.strip() for c in re.findall(r"<td[^>]*>([^<]*)</td>", row.group(1))]
+    assert cells == ["Exercise 2: Which rule?", "3 March 2025", "20.5 of 27", "2"]
+    assert "they are not marks from an assessor" in _Page(html).words
+
+
+# --- the PDF ----------------------------------------------------------------------------------
+NAMES = {"latin": "Zoë Ó Súilleabháin", "arabic": "زينب الحسيني", "chinese": "王小明"}
+
+
+@pytest.mark.skipif(pdf.unavailable_reason() is not None, reason="PDFs cannot be made here")
+@pytest.mark.parametrize("script", sorted(NAMES))
+def test_the_pdf_is_a4_tagged_and_shows_the_record(home: Path, script: str) -> None:
+    from pypdf import PdfReader
+
+    name = NAMES[script]
+    progress.record_completion(bank.lesson(NEVER), score=9, posts=13, when=MARCH_3)
+    progress.record_exercise_attempt("ex01_classify_posts", title="Exercise 1: Acceptable?",
+                                     score=20, max_score=24, when=MARCH_3)
+    path = create_pdf(name=name, now=MARCH_9)
+    assert path == home / "cpd-record-2025-03-09.pdf" and mode(path) == 0o600
+    reader = PdfReader(path)
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
+    assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    for expected in (name, "Self-declared.", "What I planned", "What I did", "What I learned",
+                     "How I will apply it", "3 March 2025", "9 of 13", "20 of 24",
+                     "Exercise 1: Acceptable?"):
+        assert expected in text, expected
+    assert "verification" not in text.lower()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    prefix = ARTIFACTS / f"cpd-record-{script}"
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile",
+                    str(path), str(prefix)], check=True, timeout=60)
+    assert prefix.with_suffix(".png").stat().st_size > 10_000
+
+
+def test_without_pdfs_the_button_is_disabled_and_says_why(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reason = "the text-layout library that the PDF maker needs (Pango) is not installed."
+    monkeypatch.setattr(pdf, "unavailable_reason", lambda: reason)
+    widget = CpdRecord()
+    assert widget.create_pdf.disabled
+    assert "A PDF can't be made on this computer: The text-layout library" in widget.pdf_note.value
+    assert "Your CPD record page works all the same" in widget.pdf_note.value
+    widget._create_pdf()
+    assert "Sorry, a PDF can&#39;t be made on this computer." in widget.status.value
+    assert "(Pango) is not installed" in widget.status.value
+    widget.create.click()  # the page still works
+    assert widget.path is not None and widget.path.is_file()
+    assert "Your CPD record is ready." in widget.status.value
+
+
+@pytest.mark.skipif(pdf.unavailable_reason() is not None, reason="PDFs cannot be made here")
+def test_the_pdf_button_saves_the_pdf_and_offers_it(home: Path) -> None:
+    widget = CpdRecord()
+    assert not widget.create_pdf.disabled and widget.pdf_note.value == ""
+    widget.name.value = "Robin Ashdown"
+    widget.create_pdf.click()
+    path = widget.pdf_path
+    assert path is not None and path.parent == home and path.suffix == ".pdf"
+    link = re.search(r"download='([^']+)' href='data:application/pdf;base64,([^']+)'",
+                     widget.status.value)
+    assert link and link.group(1) == path.name
+    assert base64.b64decode(link.group(2)) == path.read_bytes()
+    assert path.read_bytes().startswith(b"%PDF-")
 
 # --- privacy --------------------------------------------------------------------------------
 def test_nothing_is_written_outside_the_private_folder(

@@ -34,11 +34,16 @@ def read_json(path: Path) -> dict[str, Any]:
 
 def write_private(path: Path, text: str) -> Path:
     """Replace ``path`` with ``text`` in one step, readable and writable by the owner only."""
+    return write_private_bytes(path, text.encode("utf-8"))
+
+
+def write_private_bytes(path: Path, data: bytes) -> Path:
+    """:func:`write_private` for bytes (a PDF, say)."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=path.parent, delete=False, prefix=f".{path.name}.", suffix=".tmp"
+        "wb", dir=path.parent, delete=False, prefix=f".{path.name}.", suffix=".tmp"
     ) as handle:
-        handle.write(text)
+        handle.write(data)
     try:
         os.chmod(handle.name, 0o600)
         os.replace(handle.name, path)

@@ -6,6 +6,12 @@ finish is kept in ``progress.json`` in the learner's private folder (:mod:`cours
 next to the reflections: ``{lesson id: {"first_completed", "last_completed", "first_score",
 "latest_score", "posts", "minutes"}}``. Finishing again updates the latest date and score and
 keeps the first ones. Nothing is sent anywhere.
+
+Exercises have a record of their own, kept in ``exercises.json`` in the same folder: the score
+of the learner's **first attempt** at each exercise (and of the latest), written by whatever
+checks the learner's answers on their own computer (the learner app) through
+:func:`record_exercise_attempt`, and read by the CPD log through :func:`load_exercise_attempts`.
+These are the learner's own records: self-declared, never sent anywhere, never a grade.
 """
 
 from __future__ import annotations
@@ -88,6 +94,75 @@ def quiz_recorder(lesson: Lesson) -> Callable[[int, int], str]:
         return FINISHED_NOTE
 
     return record
+
+
+class ExerciseAttempt(BaseModel):
+    """One exercise the learner has tried on their own computer: the first attempt's score
+    (kept for good) and the latest one's.
+
+    ``exercise`` is the exercise's id (``ex01_classify_posts``), ``title`` its title as the
+    learner saw it ("Acceptable or not?"); scores count the points the learner's answers were
+    worth when checked, out of ``max_score`` (the points that can be checked automatically).
+    """
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    exercise: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    first_attempted: datetime
+    first_score: float = Field(ge=0)
+    latest_attempted: datetime
+    latest_score: float = Field(ge=0)
+    max_score: float = Field(gt=0)
+    attempts: int = Field(default=1, ge=1)
+
+
+def exercises_path() -> Path:
+    return private.home() / "exercises.json"
+
+
+def load_exercise_attempts() -> dict[str, ExerciseAttempt]:
+    """Exercises tried, by id; an entry that cannot be read is left out."""
+    attempts = {}
+    for exercise_id, entry in private.read_json(exercises_path()).items():
+        try:
+            attempt = ExerciseAttempt.model_validate(entry)
+        except ValidationError:
+            continue
+        if attempt.exercise == exercise_id and attempt.first_score <= attempt.max_score:
+            attempts[exercise_id] = attempt
+    return attempts
+
+
+def record_exercise_attempt(
+    exercise: str, *, title: str, score: float, max_score: float, when: datetime | None = None
+) -> ExerciseAttempt:
+    """Note one attempt at ``exercise`` that scored ``score`` of ``max_score``.
+
+    The first attempt's date and score are kept whatever comes later; each call updates the
+    latest date and score and counts the attempt. Raises :class:`ValueError` for a score
+    outside 0..max_score and :class:`OSError` when the file cannot be written.
+    """
+    if not 0 <= score <= max_score or max_score <= 0:
+        raise ValueError(f"An exercise score must be between 0 and {max_score}, not {score}.")
+    when = (when or datetime.now()).replace(microsecond=0)
+    raw = private.read_json(exercises_path())
+    earlier = load_exercise_attempts().get(exercise)
+    attempt = ExerciseAttempt(
+        exercise=exercise,
+        title=earlier.title if earlier else title,
+        first_attempted=earlier.first_attempted if earlier else when,
+        first_score=earlier.first_score if earlier else score,
+        latest_attempted=when,
+        latest_score=score,
+        max_score=earlier.max_score if earlier else max_score,
+        attempts=earlier.attempts + 1 if earlier else 1,
+    )
+    raw[exercise] = attempt.model_dump(mode="json")
+    private.write_json(exercises_path(), raw)
+    for view in list(_views):
+        view.refresh()
+    return attempt
 
 
 class View(Protocol):

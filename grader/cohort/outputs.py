@@ -1,6 +1,6 @@
 """Write the result files, owner-only and atomically (a half-written file is never left behind).
 
-Files: ``grades.csv``, ``items.csv``, ``lms/moodle-grading-worksheet.csv``,
+Files: ``grades.csv``, ``run.json``, ``items.csv``, ``lms/moodle-grading-worksheet.csv``,
 ``lms/canvas-gradebook.csv``. Text that a spreadsheet could run as a formula (starting with
 ``=``, ``+``, ``-``, ``@``) is prefixed with an apostrophe.
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -83,6 +84,13 @@ def write_grades(out: Path, rows: list, pseudonymised: bool) -> None:
                   "feedback": r.feedback_file}
         lines.append([values[h] for h in header])
     write_private(out / "grades.csv", csv_text(header, lines))
+
+
+def write_run_info(out: Path, exercise_id: str, pseudonymised: bool) -> None:
+    """``run.json``: which exercise the folder holds, and whether names were replaced by codes
+    (read by ``python -m grader certificates``)."""
+    info = {"exercise": exercise_id, "pseudonymised": pseudonymised}
+    write_private(out / "run.json", json.dumps(info, indent=2) + "\n")
 
 
 def write_items(out: Path, rows: list) -> None:

@@ -413,6 +413,7 @@ def _split_name(name: str | None) -> tuple[str | None, str | None]:
 def _write_outputs(options: Options, exercise, out: Path, rows: list[Row], intake,
                    pseudo: Pseudonymiser | None, show_answers: bool) -> None:
     outputs.write_grades(out, rows, pseudonymised=pseudo is not None)
+    outputs.write_run_info(out, exercise.id, pseudonymised=pseudo is not None)
     outputs.write_items(out, rows)
     outputs.write_lms(out, rows, exercise.id, exercise.max_score)
     folder = outputs.private_dir(out / "feedback")

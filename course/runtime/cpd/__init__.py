@@ -1,8 +1,7 @@
-"""The learner's CPD record: create it from the saved progress, and verify a record file
-(also from a terminal: ``python -m course.runtime.cpd verify cpd-record-2025-03-14.html``).
+"""The learner's CPD record (self-declared): create it from the saved progress, as a printable
+page and a PDF. It claims no verification; see :mod:`course.runtime.cpd.record`.
 """
 
-from course.runtime.cpd.code import Verification, verify
-from course.runtime.cpd.record import LessonRow, create, render, rows
+from course.runtime.cpd.record import LessonRow, create, create_pdf, render, rows
 
-__all__ = ["LessonRow", "Verification", "create", "render", "rows", "verify"]
+__all__ = ["LessonRow", "create", "create_pdf", "render", "rows"]

@@ -1,5 +1,9 @@
-"""CPD record: the learner's lessons, minutes, dates and quiz scores so far, and a button that
-creates a printable record of them (see :mod:`course.runtime.cpd`).
+"""CPD record: the learner's lessons, minutes, dates and quiz scores so far, and buttons that
+create a printable record of them and a PDF of it (see :mod:`course.runtime.cpd`). The record
+is self-declared and says so.
+
+When PDFs cannot be made on this computer, the PDF button is disabled and a note beside it says
+why in plain words; the printable page works all the same.
 
 The table refreshes when a lesson's quiz is finished in the same kernel, and again when the
 record is created. The name is used only in the record file and kept nowhere else; reflections
@@ -14,6 +18,7 @@ from pathlib import Path
 import ipywidgets as widgets
 from markupsafe import Markup
 
+from course import pdf
 from course.runtime import progress
 from course.runtime.cpd import record
 from course.runtime.widgets import feedback
@@ -48,10 +53,25 @@ class CpdRecord(widgets.VBox):
             "pwc-create-record",
             "Make a printable record of your CPD, kept on this computer",
         )
+        self.create_pdf = button(
+            "Create a PDF of my CPD record",
+            "pwc-create-pdf",
+            "Make a PDF of your CPD record, kept on this computer",
+        )
+        unavailable = pdf.unavailable_reason()
+        self.pdf_note = widgets.HTML(
+            "" if unavailable is None else str(Markup(
+                "<p>A PDF can't be made on this computer: {} Your CPD record page works all "
+                "the same: open it and print it, or choose “Save as PDF” in the print window."
+                "</p>").format(unavailable[0].upper() + unavailable[1:]))
+        ).add_class("pwc-cpd-help").add_class("pwc-cpd-pdf-note")
+        self.create_pdf.disabled = unavailable is not None
         self.status = widgets.HTML("").add_class("pwc-cpd-status")
         self.preview = widgets.HTML("").add_class("pwc-cpd-preview")
         self.path: Path | None = None
+        self.pdf_path: Path | None = None
         self.create.on_click(self._create)
+        self.create_pdf.on_click(self._create_pdf)
         super().__init__(
             [
                 style_widget(),
@@ -61,6 +81,8 @@ class CpdRecord(widgets.VBox):
                 self.name,
                 name_note,
                 self.create,
+                self.create_pdf,
+                self.pdf_note,
                 self.status,
                 self.preview,
             ]
@@ -91,6 +113,27 @@ class CpdRecord(widgets.VBox):
         with self.status.hold_sync(), self.preview.hold_sync():
             self.status.value = created_message(path, page)
             self.preview.value = preview(page)
+
+    def _create_pdf(self, _button: widgets.Button | None = None) -> None:
+        self.refresh()
+        try:
+            path = record.create_pdf(name=self.name.value, include_reflections=self.include.value)
+        except pdf.PdfUnavailable as error:
+            self.status.value = feedback.box(
+                "incorrect", "Sorry, a PDF can't be made on this computer.",
+                f"{error} Choose “Create my CPD record” instead, then print the page or save "
+                "it as a PDF from the print window.",
+            )
+            return
+        except OSError as error:
+            self.status.value = feedback.box(
+                "incorrect",
+                "Sorry, your CPD record could not be saved.",
+                f"The computer said: {error.strerror or error}.",
+            )
+            return
+        self.pdf_path = path
+        self.status.value = created_pdf_message(path)
 
 
 def progress_table(rows: list[record.LessonRow]) -> str:
@@ -159,6 +202,28 @@ def created_message(path: Path, page: str) -> str:
         ).format(path, path.resolve().as_uri()),
         "Here is the record as it reads. You can create it again at any time, for example "
         "after finishing another lesson.",
+    )
+
+
+def created_pdf_message(path: Path) -> str:
+    """Where the PDF is, with a link that saves it."""
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    link = Markup(
+        "<a class='pwc-cpd-pdf-download' download='{name}' "
+        "href='data:application/pdf;base64,{data}'>Save {name} to my computer</a>"
+    ).format(name=path.name, data=data)
+    return feedback.box(
+        "summary",
+        "Your CPD record is ready as a PDF.",
+        Markup(
+            "<strong>To keep or print it:</strong> {}. Your browser puts it in your Downloads "
+            "folder. It is A4, ready to print or to send to your supervisor or professional "
+            "body."
+        ).format(link),
+        Markup(
+            "A copy is also saved on this computer, in the course's private folder, as "
+            "<code class='pwc-cpd-path'>{}</code>."
+        ).format(path),
     )
 
 
