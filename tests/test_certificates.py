@@ -245,6 +245,27 @@ def test_decisions(ex1: Result, ex2: Result | None, reason: str) -> None:
     assert decision.reason.startswith(reason) and decision.issue == (reason == "")
 
 
+def test_a_command_line_that_cannot_be_understood_exits_with_1(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        certificates("--pass-mark", "70%")
+    assert stopped.value.code == 1 and "required" in capsys.readouterr().err
+
+
+def test_a_second_run_removes_certificates_no_longer_earned(
+    cohort: dict[str, Path], keys: dict[str, Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    common = ["--key", keys["private"], "--provider", PROVIDER, "--out", out]
+    assert certificates(cohort[h.EX01], "--pass-mark", "70%", *common) == 0
+    assert len(list(out.glob("*.pdf"))) == 3
+    assert certificates(cohort[h.EX01], "--pass-mark", "95%", *common) == 0
+    assert [register(out)[name]["certificate"] for name in LEARNERS] == [
+        "issued", "not issued", "not issued", "not issued"]
+    assert [p.name for p in out.glob("*.pdf")] == [register(out)[PASSED[0]]["file"]]
+
+
 @pytest.mark.parametrize("text", ["70", "0%", "101%", "seventy", ""])
 def test_a_pass_mark_must_be_a_percentage(text: str) -> None:
     with pytest.raises(ValueError, match="not a percentage"):

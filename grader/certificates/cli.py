@@ -16,6 +16,7 @@ import argparse
 import sys
 from datetime import date
 from pathlib import Path
+from typing import NoReturn
 
 EXIT_OK, EXIT_FATAL, EXIT_ATTENTION = 0, 1, 2
 COMMANDS = ("issue", "keygen", "verify", "page")
@@ -32,8 +33,17 @@ examples:
 """
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a command line it cannot understand exits with 1 (nothing could be
+    done), as documented; 2 means some learners need attention."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_FATAL, f"{self.prog}: error: {message}\n")
+
+
 def _issue_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m grader certificates",
         description="Issue a signed certificate (PDF) to every learner who reached the pass "
                     "mark in every exercise given. Other commands: keygen, verify, page "
@@ -64,7 +74,7 @@ def _issue_parser() -> argparse.ArgumentParser:
 def _command_parser(command: str) -> argparse.ArgumentParser:
     prog = f"python -m grader certificates {command}"
     if command == "keygen":
-        parser = argparse.ArgumentParser(
+        parser = _Parser(
             prog=prog, description="Make the provider's key pair: the private key (mode "
             "0600; keep it safe, never share it, never put it in git or a learner's folder) "
             "and the public key beside it (.pub; publish it).")
@@ -74,7 +84,7 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         parser.add_argument("--public", type=Path, metavar="FILE",
                             help="the public key to make (default: FILE with .pub)")
     elif command == "verify":
-        parser = argparse.ArgumentParser(
+        parser = _Parser(
             prog=prog, description="Check a certificate: that it was signed with this public "
             "key and that it shows exactly what was signed.")
         parser.add_argument("certificate", metavar="CERT",
@@ -82,7 +92,7 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         parser.add_argument("--public-key", required=True, type=Path, metavar="FILE",
                             help="the provider's public key (.pub)")
     else:
-        parser = argparse.ArgumentParser(
+        parser = _Parser(
             prog=prog, description="Make the static verification page: one HTML file with "
             "the provider's public key in it, to publish or send. It checks certificates in "
             "the browser, offline.")

@@ -1,5 +1,7 @@
 """Issue certificates: results → decisions → signed claims → one PDF per learner who passed,
-and ``certificates.csv`` listing every learner with what happened and why.
+and ``certificates.csv`` listing every learner with what happened and why. Running it again
+into the same folder replaces the certificates, and removes any an earlier run made for a
+learner who has none now.
 """
 
 from __future__ import annotations
@@ -74,6 +76,10 @@ def issue(folders: list[ResultsFolder], decisions: list[Decision], out: Path,
         file = f"certificate-{name}.pdf"
         outputs.write_private(out / file, document.to_pdf(claims, code))
         done.append(Issued(decision, claims, file))
+    wanted = {i.file for i in done if i.file}
+    for old in out.glob("certificate-*.pdf"):
+        if old.name not in wanted:  # from an earlier run, for a learner not issued one now
+            old.unlink()
     rows = [[i.decision.learner, i.decision.name, "issued" if i.claims else "not issued",
              i.claims.number if i.claims else "", i.decision.reason, i.file] for i in done]
     outputs.write_private(out / "certificates.csv", outputs.csv_text(HEADER, rows))

@@ -1,8 +1,8 @@
 """The provider's Ed25519 key pair: make it, keep the private half safe, load either half.
 
 The private key is a PEM file readable by its owner only (mode 0600), never written inside a
-git work tree, the course's folders or a learner's private folder, and refused when others can
-read it. The public key is a short PEM file, safe to publish.
+git work tree (such as the course's folder) or a learner's private folder, and refused when
+others can read it. The public key is a short PEM file, safe to publish.
 """
 
 from __future__ import annotations

@@ -99,6 +99,13 @@ def _pseudonymised(folder: Path) -> ResultsError:
         "another folder) and issue the certificates from that.")
 
 
+def _text(cell: str | None) -> str:
+    """A CSV cell as written by the cohort command, with its formula guard taken off."""
+    cell = cell or ""
+    return cell[1:] if cell.startswith("'") and cell[1:2] in ("=", "+", "-", "@", "\t", "\r") \
+        else cell
+
+
 def _number(text: str, where: str) -> float | None:
     if text == "":
         return None
@@ -123,10 +130,10 @@ def read_folder(folder: Path) -> ResultsFolder:
         rows: dict[str, Result] = {}
         for line, row in enumerate(reader, start=2):
             where = f"{grades}, line {line}"
-            learner = row["learner"].removeprefix("'")
+            learner = _text(row["learner"])
             max_score = _number(row.get("max_score", ""), where) or 0.0
             rows[learner] = Result(exercise, row["status"], _number(row["score"], where),
-                                   max_score, nfc(row.get("name", "").removeprefix("'")))
+                                   max_score, nfc(_text(row.get("name"))))
     return ResultsFolder(folder, exercise, rows)
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from . import document
-from .claims import Claims, CodeError, decode
+from .claims import Claims, CodeError, decode, duration, long_date, points
 from .keys import signature_ok
 
 
@@ -51,10 +51,10 @@ def _genuine(claims: Claims) -> str:
              f"({claims.provider}).",
              f"  Name:      {claims.name}",
              f"  Course:    {claims.course}",
-             f"  Issued on: {document.long_date(claims.issued)}",
-             f"  CPD time:  {document.duration(claims.cpd_minutes)} (the course's time for "
+             f"  Issued on: {long_date(claims.issued)}",
+             f"  CPD time:  {duration(claims.cpd_minutes)} (the course's time for "
              "the assessed exercises)"]
-    lines += [f"  {e.title}: {document.points(e.score)} out of {document.points(e.max)}"
+    lines += [f"  {e.title}: {points(e.score)} out of {points(e.max)}"
               for e in claims.exercises]
     return "\n".join(lines)
 

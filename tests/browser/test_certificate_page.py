@@ -2,19 +2,26 @@
 would: a genuine certificate's code (from the address, as the QR code opens it, or pasted)
 verifies with the browser's own Ed25519 and shows what was signed; a forged one, another
 provider's page, a damaged code and a bare certificate number are refused in plain words.
-Nothing is fetched from anywhere.
+Nothing is fetched from anywhere. The QR code printed on a certificate PDF, rendered to PNG
+with pdftoppm, is read back with jsQR (npm, fetched at test time) and holds the page's address
+and the code.
 """
 
 from __future__ import annotations
 
+import base64
+import subprocess
 from datetime import date
 from pathlib import Path
 
 import axe
+import npmpack
 import pytest
 from playwright.sync_api import Page, expect
 
-from grader.certificates import keys, page
+from course import pdf
+from grader.certificates import document, keys
+from grader.certificates import page as verification_page
 from grader.certificates.claims import Claims, ExerciseClaim, decode, encode
 from grader.certificates.issue import sign
 
@@ -40,10 +47,10 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> dict:
         )).with_number()
     code = sign(claims, keys.load_private(folder / "provider.key"))
     ours = folder / "check.html"
-    ours.write_text(page.render(keys.load_public(folder / "provider.pub"), PROVIDER), "utf-8")
+    render = verification_page.render
+    ours.write_text(render(keys.load_public(folder / "provider.pub"), PROVIDER), "utf-8")
     theirs = folder / "other.html"
-    theirs.write_text(page.render(keys.load_public(folder / "other.pub"), "Other Provider"),
-                      "utf-8")
+    theirs.write_text(render(keys.load_public(folder / "other.pub"), "Other Provider"), "utf-8")
     return {"claims": claims, "code": code, "ours": ours, "theirs": theirs}
 
 
@@ -156,3 +163,37 @@ def test_no_serious_accessibility_violations(page: Page, setup: dict) -> None:
     assert any(rule["id"] == "color-contrast" for rule in found["passes"]), "axe checked nothing"
     serious = axe.serious_violations(found)
     assert not serious, "\n".join(serious)
+
+
+@pytest.mark.skipif(pdf.unavailable_reason() is not None, reason="PDFs cannot be made here")
+def test_the_printed_qr_code_opens_the_page_with_the_code(
+    page: Page, setup: dict, tmp_path: Path
+) -> None:
+    try:
+        jsqr = npmpack.package_file("jsqr@1", "dist/jsQR.js")
+    except npmpack.NpmUnavailable as error:
+        pytest.skip(f"jsQR unavailable: {error}")
+    certificate = tmp_path / "certificate.pdf"
+    certificate.write_bytes(document.to_pdf(setup["claims"], setup["code"]))
+    subprocess.run(["pdftoppm", "-png", "-r", "150", "-singlefile", str(certificate),
+                    str(tmp_path / "page")], check=True, timeout=60)
+    image = base64.b64encode((tmp_path / "page.png").read_bytes()).decode("ascii")
+    page.set_content("<canvas id='c'></canvas>")
+    page.add_script_tag(path=jsqr)
+    found = page.evaluate("""async (data) => {
+        const img = new Image();
+        img.src = "data:image/png;base64," + data;
+        await img.decode();
+        const canvas = document.getElementById("c");
+        canvas.width = img.width; canvas.height = img.height;
+        const context = canvas.getContext("2d");
+        context.drawImage(img, 0, 0);
+        const pixels = context.getImageData(0, 0, img.width, img.height);
+        const code = jsQR(pixels.data, img.width, img.height);
+        return code ? code.data : null;
+    }""", image)
+    assert found == f"{URL}#{setup['code']}"
+    # and the page, opened at that address (here: its file), verifies it
+    open_page(page, setup["ours"], found.split("#", 1)[1])
+    expect(page.locator("#pwc-result-title")).to_have_text(
+        f"Verified: issued and signed by {PROVIDER}.")
