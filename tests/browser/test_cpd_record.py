@@ -119,7 +119,8 @@ def test_create_the_pdf_and_download_it(
 ) -> None:
     record.get_by_role("button", name="Create a PDF of my CPD record").click()
     status = record.locator(".pwc-cpd-status")
-    expect(status).to_contain_text("Your CPD record is ready as a PDF.")
+    # Making the first PDF imports WeasyPrint in the kernel (several seconds on a busy machine).
+    expect(status).to_contain_text("Your CPD record is ready as a PDF.", timeout=60_000)
     path = Path(status.locator("code.pwc-cpd-path").inner_text())
     assert path.parent == private_folder(lab_server) and path.suffix == ".pdf"
     with module_page.expect_download() as download_info:
