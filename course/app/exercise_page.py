@@ -396,6 +396,7 @@ class ExercisePage(widgets.VBox):
                     max_score=result.max_score, manual_pending=result.manual_pending)
         data.setdefault("first_marked", {"score": result.score, "max_score": result.max_score,
                                          "when": now, "attempt": data["attempt"],
+                                         "title": self.title,
                                          "manual_pending": result.manual_pending})
         exercise_copy.save_state(self.exercise_id, data)
         self.mark.disabled = False

@@ -20,6 +20,7 @@ from course.catalogue.lessons_meta import Lesson
 from course.catalogue.scenarios import Principle
 from course.runtime import private
 from course.runtime.cpd import code
+from course.runtime.exercise_marks import first_marks
 from course.runtime.progress import Completion, load_progress
 from course.runtime.reflections import load_reflections
 
@@ -133,6 +134,7 @@ def render(
         "glossary": [p for p in bank.principles().values() if p.id in used],
         "include_reflections": include_reflections,
         "reflections": saved_reflections() if include_reflections else [],
+        "exercises": first_marks(),
         "long_date": long_date,
         "style": Markup(_STYLE.strip()),
     }
@@ -241,6 +243,26 @@ from {{ done|length }} of {{ rows|length }} lessons</dd>
 to the score. The score counts the first answer given to each practice post. CPD minutes are \
 the time the course expects a learner working alone to spend on the lesson.</p>
 </section>
+
+{% if exercises %}
+<section>
+<h2>Exercises</h2>
+<table class="pwc-cpd-exercises">
+<thead><tr><th scope="col">Exercise</th><th scope="col">Marked on</th>\
+<th scope="col">Score at the first marked attempt</th></tr></thead>
+<tbody>
+{% for mark in exercises %}
+<tr data-exercise="{{ mark.exercise_id }}"><td>{{ mark.title }}</td>\
+<td>{{ long_date(mark.when) }}</td><td>{{ "%g"|format(mark.score) }} of \
+{{ "%g"|format(mark.max_score) }}{% if mark.manual_pending %} (written parts marked \
+separately){% endif %}</td></tr>
+{% endfor %}
+</tbody>
+</table>
+<p class="note">Marked by the learner with the course's own marker. Only the first marked \
+attempt of each exercise is shown.</p>
+</section>
+{% endif %}
 
 <section>
 <h2>Learning outcomes</h2>

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from course.runtime import progress
 from course.runtime.cpd import record
+from course.runtime.exercise_marks import first_marks
 from course.runtime.widgets import feedback
 from course.runtime.widgets.classify import button
 from course.runtime.widgets.styles import style_widget
@@ -108,11 +109,20 @@ def progress_table(rows: list[record.LessonRow]) -> str:
     title = Markup("Your CPD so far: {} minutes, from {} of {} lessons").format(
         minutes, len(done), len(rows)
     )
+    marks = first_marks()
+    exercises: list[str | Markup] = []
+    if marks:
+        exercises.append(Markup("<strong>Exercises you marked</strong> (first attempt): {}.")
+                         .format(Markup("; ").join(
+                             Markup("{}: {} of {}").format(m.title, f"{m.score:g}",
+                                                           f"{m.max_score:g}")
+                             for m in marks)))
     return feedback.box(
         "summary",
         title,
         table,
         "A lesson counts as completed when you work through its quiz at the end to your score.",
+        *exercises,
         role=None,
     )
 
