@@ -25,6 +25,7 @@ from nbconvert.filters.markdown_mistune import markdown2html_mistune
 from course import answers
 from course.app import exercise_copy, marking, settings, submit
 from course.catalogue import bank
+from course.runtime import progress
 from course.runtime.widgets import feedback
 from course.runtime.widgets.classify import WIDE_LABEL, button
 from course.runtime.widgets.styles import style_widget
@@ -396,8 +397,13 @@ class ExercisePage(widgets.VBox):
                     max_score=result.max_score, manual_pending=result.manual_pending)
         data.setdefault("first_marked", {"score": result.score, "max_score": result.max_score,
                                          "when": now, "attempt": data["attempt"],
+                                         "title": self.title,
                                          "manual_pending": result.manual_pending})
         exercise_copy.save_state(self.exercise_id, data)
+        if result.max_score > 0:
+            # The one record of exercise attempts, which the CPD record reads.
+            progress.record_exercise_attempt(self.exercise_id, title=self.title,
+                                             score=result.score, max_score=result.max_score)
         self.mark.disabled = False
         self._show_marked(data)
         self._show_state()

@@ -59,15 +59,17 @@ def command(port: int, extra: list[str] | None = None) -> list[str]:
             *(extra or [])]
 
 
-def start(home: Path, learner_home: Path, *, token: str, env_extra: dict[str, str] | None = None,
-          timeout: float = 120, cmd: list[str] | None = None, port: int | None = None
-          ) -> AppServer:
+def start(home: Path, learner_home: Path, *, token: str | None,
+          env_extra: dict[str, str] | None = None, timeout: float = 120,
+          cmd: list[str] | None = None, port: int | None = None) -> AppServer:
     """Run the app (or `cmd`, e.g. `make course`) and wait until it answers."""
     port = port or labserver.free_port()
     env = labserver.isolated_env(home)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     env["POSTING_WITH_CARE_HOME"] = str(learner_home)
-    env["POSTING_WITH_CARE_TOKEN"] = token
+    env.pop("POSTING_WITH_CARE_TOKEN", None)
+    if token is not None:
+        env["POSTING_WITH_CARE_TOKEN"] = token
     for name in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL"):
         env.pop(name, None)
     env.update(env_extra or {})
@@ -75,7 +77,7 @@ def start(home: Path, learner_home: Path, *, token: str, env_extra: dict[str, st
     with log.open("wb") as log_file:
         process = subprocess.Popen(cmd or command(port), cwd=REPO, env=env, stdout=log_file,
                                    stderr=subprocess.STDOUT, start_new_session=True)
-    server = AppServer(port, token, learner_home, process, log)
+    server = AppServer(port, token or "", learner_home, process, log)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:

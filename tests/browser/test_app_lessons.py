@@ -11,6 +11,7 @@ from pathlib import Path
 
 import axe
 import pytest
+from artifacts import REPO
 from conftest import AppHolder, code_text_in, open_app_page
 from playwright.sync_api import Browser, Page, expect
 
@@ -146,3 +147,51 @@ def test_whole_page_accessibility_and_sizes(page: Page, app: AppHolder, name: st
         assert overflow <= 1, f"{name} scrolls sideways at {width}×{height}"
         page.screenshot(path=screenshots / "app" / f"{name}-{size}.png")
     page.set_viewport_size({"width": 1366, "height": 850})
+
+
+# --- keys out of the app ------------------------------------------------------------------------
+def secret_markers(app: AppHolder) -> list[str]:
+    """Text found only in the keys, the solutions or the learner's records."""
+    markers = ["explanation: >-", "verdict: not acceptable", "first_marked", "last_page"]
+    for solution in sorted((REPO / "solutions").glob("*/*.ipynb")):
+        released = (REPO / "exercises" / solution.parent.name / solution.name).read_text("utf-8")
+        for line in re.findall(r'(\w+ = \\"[^"\\]+\\")', solution.read_text("utf-8")):
+            if line not in released:
+                markers.append(line.replace('\\"', '"'))
+    assert len(markers) > 20
+    return markers
+
+
+def probe_paths(app: AppHolder) -> list[str]:
+    key = "grader/keys/ex01_classify_posts.yaml"
+    solution = "solutions/ex01_classify_posts/ex01_classify_posts.ipynb"
+    learner = app.learner_home / "activity.json"
+    paths = []
+    for target in (key, solution, "grader/keys", "solutions", "grader/cohort/pipeline.py",
+                   "gradebook.db", "nbgrader_config.py"):
+        for prefix in ("", "../", "%2e%2e/", "..%2F..%2F", str(REPO).lstrip("/") + "/",
+                       "/" + str(REPO).lstrip("/") + "/"):
+            for route in ("/voila/files/", "/voila/render/", "/voila/tree/",
+                          "/voila/api/contents/", "/api/contents/", "/files/", "/tree/",
+                          "/voila/static/", "/voila/templates/lab/", "/voila/labextensions/",
+                          "/voila/api/themes/", "/"):
+                paths.append(route + prefix + target)
+    paths += ["/voila/files/" + str(learner), "/voila/render/" + str(learner),
+              "/voila/tree", "/voila/api/contents", "/api/contents", "/lab", "/api/kernels"]
+    return paths
+
+
+def test_no_address_returns_keys_solutions_or_records(app: AppHolder) -> None:
+    markers = secret_markers(app)
+    leaks = []
+    for path in probe_paths(app):
+        status, body, _ = app.server.get(path)
+        text = body.decode("utf-8", "replace")
+        found = [m for m in markers if m in text]
+        if found:
+            leaks.append(f"{path} ({status}): {found[:3]}")
+    assert leaks == []
+    status, body, _ = app.server.get("/voila/render/home.ipynb")
+    assert status == 200 and b"Posting with Care" in body
+    status, _, headers = app.server.get("/", token=False)
+    assert status in (301, 302) and headers["location"].endswith("/voila/render/home.ipynb")

@@ -151,11 +151,20 @@ def progress_table(rows: list[record.LessonRow]) -> str:
     title = Markup("Your CPD so far: {} minutes, from {} of {} lessons").format(
         minutes, len(done), len(rows)
     )
+    attempts = list(progress.load_exercise_attempts().values())
+    exercises: list[str | Markup] = []
+    if attempts:
+        exercises.append(Markup("<strong>Exercises you marked</strong> (first attempt): {}.")
+                         .format(Markup("; ").join(
+                             Markup("{}: {} of {}").format(a.title, f"{a.first_score:g}",
+                                                           f"{a.max_score:g}")
+                             for a in attempts)))
     return feedback.box(
         "summary",
         title,
         table,
         "A lesson counts as completed when you work through its quiz at the end to your score.",
+        *exercises,
         role=None,
     )
 
