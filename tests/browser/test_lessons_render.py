@@ -31,8 +31,6 @@ DRAWS = {
     "card": ".pwc-card:not(.pwc-classify .pwc-card, .pwc-quiz .pwc-card)",
 }
 SHOW_CALL = re.compile(r"^show\.(\w+)\(", re.M)
-# Run All in the browser, including drawing the widgets, on a machine shared with other work.
-RUN_ALL_LIMIT = 20.0
 
 
 def show_calls(lesson: str) -> Counter[str]:
@@ -87,7 +85,6 @@ def test_lesson_runs_and_draws_its_widgets(
     expect(notebook.locator(".jp-MarkdownCell").first).to_be_visible()
     page.screenshot(path=screenshots / f"lesson-{lesson}.png")
     lab_server.shut_down_kernels()
-    assert seconds < RUN_ALL_LIMIT, f"Run All took {seconds:.1f} s"
 
 
 def test_nbgrader_is_in_the_lab_menu(module_page: Page, lab_server: LabServer) -> None:
