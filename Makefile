@@ -1,4 +1,5 @@
-# Posting with Care — the two commands: `make course` and `make test` (`make lab` for trainers).
+# Posting with Care — the two commands: `make course` and `make test` (`make lab` for trainers;
+# `make check`, the quick loop for developers).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(abspath $(VENV))/bin
@@ -8,7 +9,7 @@ LAB_ARGS ?=
 COURSE_ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: course lab test venv system-deps exercises lint bench clean
+.PHONY: course lab test check venv system-deps exercises lint typecheck bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +33,7 @@ system-deps:
 
 ## Regenerate exercises/ (nbgrader release) from solutions/ (nbgrader source).
 exercises: venv
-	$(BIN)/python -m grader.release
+	$(BIN)/python -m grader release
 
 ## Time the cohort command against plain `nbgrader autograde` (about 15 minutes).
 bench: venv
@@ -41,9 +42,25 @@ bench: venv
 lint: venv
 	$(BIN)/ruff check .
 
+## Type-check the grader and the answer language (settings in pyproject.toml).
+typecheck: venv
+	$(BIN)/mypy
+
+## The quick developer loop, no root needed (a few minutes): ruff, mypy, the two drift checks
+## (lessons and exercises up to date with their sources), and every test that needs no
+## browser, PostgreSQL or fresh install.
+CHECK_MARKERS ?= not browser and not postgres and not install
+check: venv
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/python -m course.authoring.build_lessons --check
+	$(BIN)/python -m grader release --check
+	$(BIN)/python -m pytest -q -m "$(CHECK_MARKERS)" $(PYTEST_ARGS)
+
 ## Set up everything and run the whole test suite.
 test: venv system-deps
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:

@@ -109,9 +109,9 @@ def our_scores(out: Path) -> dict[str, float]:
 
 
 def bench(size: int, work: Path, stock_sample: int, verify_sample: int, jobs: int) -> dict:
-    from grader.cohort import exercise as exercise_mod
+    from grader.exercise import load_released
 
-    exercise = exercise_mod.load(ASSIGNMENT)
+    exercise = load_released(ASSIGNMENT)
     learners = synthetic.make_learners(exercise, size, seed=size)
     expected = {learner.learner_id: learner.expected for learner in learners}
     cohort = make_course(work / f"ours-{size}", exercise, learners, "ours")

@@ -1,9 +1,14 @@
-"""The assessor's command: ``python -m grader grade ASSIGNMENT SUBMISSIONS… --out DIR``, and
-``python -m grader certificates …`` (signed certificates, :mod:`grader.certificates.cli`).
+"""The grader's one command, ``posting-with-care-grade`` (or ``python -m grader``), with
+subcommands:
 
-Also installed as ``posting-with-care-grade``. Exit status: 0 everyone graded, 2 some
-submissions could not be graded (see grades.csv and report.html), 1 nothing could be done,
-130 stopped (run the same command again to finish).
+* ``grade ASSIGNMENT SUBMISSIONS… --out DIR``: grade a whole cohort (:mod:`grader.cohort`).
+  Exit status: 0 everyone graded, 2 some submissions could not be graded (see grades.csv and
+  report.html), 1 nothing could be done, 130 stopped (run the same command again to finish).
+* ``release [--check]``: rebuild ``solutions/`` and ``exercises/`` from the keys (what
+  ``make exercises`` runs; also ``python -m grader.release``); in a checkout of the course.
+* ``solutions [--dest DIR]``: write nbgrader's source notebooks only (also
+  ``python -m grader.build_solutions``).
+* ``certificates …``: signed certificates (:mod:`grader.certificates.cli`).
 """
 
 from __future__ import annotations
@@ -28,8 +33,9 @@ Ctrl-C or SIGTERM (run the same command again to finish; nothing is doubled).
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m grader",
-        description="Grade a whole cohort of Posting with Care exercises in one step.")
+        prog="posting-with-care-grade",
+        description="Grade a whole cohort of Posting with Care exercises in one step, and "
+                    "build the exercises from their answer keys.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     grade = commands.add_parser(
         "grade", help="grade a cohort's submissions",
@@ -97,6 +103,18 @@ def _parser() -> argparse.ArgumentParser:
                           help="always show the progress bar (default: only on a terminal)")
     progress.add_argument("--no-progress", dest="progress", action="store_const", const=False)
     grade.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+    release = commands.add_parser(
+        "release", help="rebuild solutions/ and exercises/ from grader/keys (make exercises)",
+        description="Rebuild nbgrader's source (solutions/) and release (exercises/) notebooks "
+                    "from the answer keys, in a checkout of the course.")
+    release.add_argument("--check", action="store_true",
+                         help="compare with the committed notebooks instead of writing "
+                              "(exit status 1 when they are out of date)")
+    solutions = commands.add_parser(
+        "solutions", help="write nbgrader's source notebooks (solutions/) only",
+        description="Write nbgrader's source notebooks from the answer keys.")
+    solutions.add_argument("--dest", type=Path, metavar="DIR",
+                           help="folder to write into (default: the checkout's solutions/)")
     return parser
 
 
@@ -109,9 +127,22 @@ def main(argv: list[str] | None = None) -> int:
         return certificates(argv[1:])
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.command == "release":
+        from grader import release
+
+        return release.main(["--check"] if args.check else [])
+    if args.command == "solutions":
+        from grader import build_solutions
+
+        return build_solutions.main(["--dest", str(args.dest)] if args.dest else [])
     if args.command != "grade":
         parser.print_help(sys.stderr)
         return 1
+    return grade(args)
+
+
+def grade(args: argparse.Namespace) -> int:
+    """The ``grade`` subcommand: check the options, then run the cohort pipeline."""
     from grader.cohort.late import (
         LatePolicy,
         LateSettingError,

@@ -18,9 +18,10 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from course.answers import AnswerFormat, label
+from course.answer_language import AnswerFormat, label
 from course.catalogue.scenarios import PLATFORM_NAMES, load_framework
-from grader.items import ASSIGNMENT_IDS, Assignment, Entry, Item, load_assignment
+from grader.exercise import EXERCISE_IDS, Exercise, load_exercise
+from grader.items import Entry, Item
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
@@ -116,14 +117,14 @@ def section_card(entry: Entry, number: int, total: int) -> str:
     ])
 
 
-def answer_help(assignment: Assignment) -> str:
+def answer_help(assignment: Exercise) -> str:
     """How to type each kind of answer, with the rule and principle tables when needed."""
     kinds = {item.kind for item in assignment.auto_items}
     framework = load_framework()
     parts = []
     if "rule" in kinds:
         rows = "\n".join(
-            f"| `{rule.id}` | {rule.number}. {md(rule.title)} |" for rule in framework.rules
+            f"| `{rule.id}` | {md(rule.numbered)} |" for rule in framework.rules
         )
         parts.append(f"**The rules** (type the word on the left, or the rule's number):\n\n"
                      f"| type | rule |\n|---|---|\n{rows}")
@@ -139,7 +140,7 @@ def answer_help(assignment: Assignment) -> str:
 # --------------------------------------------------------------------------------------------
 # The notebook
 # --------------------------------------------------------------------------------------------
-def setup_source(assignment: Assignment) -> str:
+def setup_source(assignment: Exercise) -> str:
     formats = json.dumps(assignment.answer_formats(), indent=4)
     lines = [
         "# Starts the answer checker: it tells you if an answer can't be read, never whether",
@@ -216,7 +217,7 @@ def _entry_cells(entry: Entry, items: list[Item], position: dict[str, int]) -> l
 
 def build(assignment_id: str) -> nbformat.NotebookNode:
     """The source notebook of one assignment, from its key."""
-    assignment = load_assignment(assignment_id)
+    assignment = load_exercise(assignment_id)
     key = assignment.key
     by_entry: dict[str, list[Item]] = {}
     for item in assignment.items:
@@ -291,7 +292,7 @@ start and lists anything unanswered or unreadable. "Success!" there means every 
 read, not that every answer is right."""
 
 
-def submit_text(assignment: Assignment) -> str:
+def submit_text(assignment: Exercise) -> str:
     """The "Submitting" cell: check, save, hand in; how self-paced learners get feedback."""
     written = bool(assignment.check_cell)
     steps = [_SAVE_STEP, _CHECK_STEP[True]] if written else [_CHECK_STEP[False], _SAVE_STEP]
@@ -305,7 +306,7 @@ def render(assignment_id: str) -> str:
     return nbformat.writes(build(assignment_id)) + "\n"
 
 
-def write_all(dest: Path = SOLUTIONS, assignment_ids=ASSIGNMENT_IDS) -> list[Path]:
+def write_all(dest: Path = SOLUTIONS, assignment_ids=EXERCISE_IDS) -> list[Path]:
     written = []
     for assignment_id in assignment_ids:
         path = Path(dest) / assignment_id / f"{assignment_id}.ipynb"
@@ -317,11 +318,23 @@ def write_all(dest: Path = SOLUTIONS, assignment_ids=ASSIGNMENT_IDS) -> list[Pat
     return written
 
 
+NOT_A_CHECKOUT = ("This works in a checkout of the course (a folder with pyproject.toml, "
+                  "solutions/ and exercises/), not in an installed package: {root} is not one.")
+
+
+def in_checkout() -> bool:
+    """Whether this code runs from a checkout of the course (not an installed package)."""
+    return (ROOT / "pyproject.toml").is_file() and (ROOT / "grader" / "keys").is_dir()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dest", type=Path, default=SOLUTIONS, help="folder to write into")
+    parser.add_argument("--dest", type=Path, default=None, help="folder to write into")
     args = parser.parse_args(argv)
-    for path in write_all(args.dest):
+    if args.dest is None and not in_checkout():
+        print(NOT_A_CHECKOUT.format(root=ROOT), file=sys.stderr)
+        return 1
+    for path in write_all(args.dest or SOLUTIONS):
         print(f"wrote {path}")
     return 0
 

@@ -1,8 +1,9 @@
 """Feedback for one item, written for the learner: right or not, the rule, the principle, why.
 
-Used by the nbgrader plugin (the message under each item in the feedback page) and available
-to the cohort command. Never a traceback, never test code; the correct answer only when the
-trainer's setting allows (:mod:`grader.settings`).
+Used by the nbgrader plugin (the message under each item in nbgrader's feedback page) and by
+the cohort command's feedback pages, through one template (:func:`item_html`). Never a
+traceback, never test code; the correct answer only when the trainer's setting allows
+(:mod:`grader.settings`).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from course.catalogue.scenarios import load_framework
+from course.catalogue import wording
 from grader.items import Item
 from grader.scoring import ItemScore
 
@@ -19,10 +20,10 @@ _STYLE = {
     False: "border-left:4px solid #b26a00;background:#fff8ec",
 }
 
-
 @dataclass(frozen=True)
 class Feedback:
-    """The parts of one item's feedback, as plain text."""
+    """The parts of one item's feedback, as plain text (rendered by the course's one item
+    template, ``grader/templates/items/item_feedback.html.j2``)."""
 
     headline: str
     answer_line: str
@@ -44,38 +45,26 @@ class Feedback:
             parts.append(f"Something to think about: {self.hint}")
         return "\n".join(part for part in parts if part)
 
-    def html(self, correct: bool) -> str:
-        rows = [f"<p style='margin:0 0 .4em'><strong>{escape(self.headline)}</strong> "
-                f"{escape(self.answer_line)}</p>"]
-        for name, value in (("Rule", self.rule), ("Principle", self.principle)):
-            if value:
-                rows.append(
-                    f"<p style='margin:0 0 .3em'><strong>{name}:</strong> {escape(value)}</p>"
-                )
-        for value in (self.option_note, self.explanation):
-            if value:
-                rows.append(f"<p style='margin:0 0 .3em'>{escape(value)}</p>")
-        if self.hint:
-            rows.append(
-                f"<p style='margin:0'><em>Something to think about:</em> {escape(self.hint)}</p>"
-            )
-        return (f"<div class='pwc-feedback' style='{_STYLE[correct]};padding:.5em .8em;"
-                f"font-family:sans-serif;line-height:1.4'>" + "".join(rows) + "</div>")
+    def html(self, correct: bool | None) -> str:
+        """The item's feedback box (the same HTML in nbgrader's and the cohort's pages)."""
+        return item_html(self, correct)
 
 
-def rule_text(rule_id: str | None) -> str | None:
+def item_html(feedback: Feedback, correct: bool | None) -> str:
+    """Render one item's feedback with the shared template (``correct`` None: marked by hand)."""
+    from grader.render import environment
+
+    template = environment().get_template("item_feedback.html.j2")
+    return template.render(fb=feedback, correct=correct).strip()
+
+
+def rule_text(rule_id: str | None) -> str:
     """``disclose`` -> ``1. Never share anything about a client online``."""
-    if rule_id is None:
-        return "None broken: this is fine to post."
-    rule = next(r for r in load_framework().rules if r.id == rule_id)
-    return f"{rule.number}. {rule.title}"
+    return wording.rule_numbered(rule_id)
 
 
 def principle_text(principle_id: str | None) -> str | None:
-    if principle_id is None:
-        return None
-    principle = next(p for p in load_framework().principles if p.id == principle_id)
-    return f"{principle.name} \u2014 {principle.plain}"
+    return wording.principle_described(principle_id)
 
 
 def _shown(item: Item, value: str | None) -> str:
@@ -84,7 +73,7 @@ def _shown(item: Item, value: str | None) -> str:
     if item.kind == "rule":
         return rule_text(value) or value
     if item.kind == "principle":
-        return next(p.name for p in load_framework().principles if p.id == value)
+        return wording.principle(value).name
     return value
 
 
@@ -97,7 +86,7 @@ def item_feedback(item: Item, score: ItemScore, show_correct_answer: bool) -> Fe
         headline = "\u2717 Not this time."
         if score.status == "answered":
             answer_line = f"You answered \u201c{_shown(item, score.value)}\u201d."
-        elif score.status == "unreadable" and score.raw is not None:
+        elif score.status == "unreadable" and score.raw is not None and item.format:
             answer_line = (f"You typed \u201c{score.raw.strip()}\u201d, which isn't one of the "
                            f"answers that can be marked ({item.format.describe()}).")
         elif score.status == "unreadable":

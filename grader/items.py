@@ -5,39 +5,27 @@ sections the learner sees, every item's correct answer, and the feedback (rule, 
 explanation, hint). ``python -m grader.build_solutions`` renders it into the nbgrader source
 notebook; the grader reads answers from here and nowhere else.
 
-:func:`load_assignment` validates a file and flattens it into :class:`Item` records, one per
-answer the learner gives.
+:func:`load_key` validates a file and flattens it into :class:`Item` records, one per
+answer the learner gives; :class:`grader.exercise.Exercise` is the whole exercise.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from course.answers import AnswerFormat, label
+from course.answer_language import AnswerFormat, label
 from course.catalogue.scenarios import PLATFORM_NAMES, Platform, load_framework
 
-KEYS_DIR = Path(__file__).parent / "keys"
-ASSIGNMENT_IDS: tuple[str, ...] = (
-    "ex01_classify_posts",
-    "ex02_rules_and_responses",
-    "ex03_social_media_policy",
-)
 Kind = Literal["verdict", "rule", "principle", "letter", "written"]
 
 
 class KeyFileError(ValueError):
     """A key file is malformed; the message names the file, the entry and the field."""
-
-
-class UnknownAssignment(LookupError):
-    """No key file exists for this assignment id."""
 
 
 class _Strict(BaseModel):
@@ -185,60 +173,8 @@ class Item:
     or the heading of a written part."""
 
 
-@dataclass(frozen=True)
-class Assignment:
-    """A validated key, flattened. ``max_score`` counts the automatically marked items only."""
-
-    id: str
-    title: str
-    items: tuple[Item, ...]
-    key: ExerciseKey
-    check_cell: str | None = None
-
-    @property
-    def notebook(self) -> str:
-        return self.id
-
-    @property
-    def auto_items(self) -> tuple[Item, ...]:
-        return tuple(item for item in self.items if not item.manual)
-
-    @property
-    def manual_items(self) -> tuple[Item, ...]:
-        return tuple(item for item in self.items if item.manual)
-
-    @property
-    def max_score(self) -> float:
-        return float(sum(item.points for item in self.auto_items))
-
-    @property
-    def manual_max_score(self) -> float:
-        return float(sum(item.points for item in self.manual_items))
-
-    def item(self, item_id: str) -> Item:
-        for item in self.items:
-            if item.id == item_id:
-                return item
-        raise KeyError(item_id)
-
-    def answer_formats(self) -> dict[str, str]:
-        """Answer name -> format spec, for the learner's checker (no answers in it)."""
-        return {item.variable: item.format.spec for item in self.auto_items if item.format}
-
-    def policy_spec(self) -> dict[str, dict]:
-        """Section id -> label, keywords and hint, for the completeness hints."""
-        spec = {}
-        for entry in _entries(self.key):
-            if entry.section is not None:
-                spec[entry.id] = {
-                    "label": entry.section.heading,
-                    "keywords": list(entry.section.keywords),
-                    "hint": entry.section.hint,
-                }
-        return spec
-
-
-def _entries(key: ExerciseKey) -> list[Entry]:
+def entries(key: ExerciseKey) -> list[Entry]:
+    """Every entry of a key, part by part."""
     return [entry for part in key.parts for entry in part.entries]
 
 
@@ -297,6 +233,7 @@ def _items(entry: Entry) -> list[Item]:
             fmt = AnswerFormat(kind)
             answer = entry.verdict if kind == "verdict" else getattr(entry, kind)
         extra = entry.also_accept.get(kind, []) if kind in ("rule", "principle") else []
+        assert answer is not None  # the schema requires an answer for every typed item
         accepted = tuple(dict.fromkeys([answer, *extra]))
         items.append(Item(
             id=item_id, variable=item_id, kind=kind, points=entry.points, answer=answer,
@@ -315,7 +252,7 @@ def _check_references(key: ExerciseKey, path: Path) -> None:
         "principle": {principle.id for principle in framework.principles},
     }
     seen: set[str] = set()
-    for entry in _entries(key):
+    for entry in entries(key):
         if entry.id in seen:
             raise KeyFileError(f"{path.name}: entry {entry.id}: field 'id': used twice")
         seen.add(entry.id)
@@ -350,19 +287,6 @@ def load_key(path: Path) -> ExerciseKey:
     return key
 
 
-@lru_cache(maxsize=16)
-def _load(assignment_id: str, keys_dir: str) -> Assignment:
-    path = Path(keys_dir) / f"{assignment_id}.yaml"
-    if not re.fullmatch(r"ex\d{2}_[a-z0-9_]+", assignment_id) or not path.is_file():
-        known = sorted(p.stem for p in Path(keys_dir).glob("ex*.yaml"))
-        raise UnknownAssignment(
-            f"No answer key for assignment '{assignment_id}'. Known: {', '.join(known) or 'none'}."
-        )
-    key = load_key(path)
-    items = tuple(item for entry in _entries(key) for item in _items(entry))
-    return Assignment(id=key.id, title=key.title, items=items, key=key, check_cell=key.check_cell)
-
-
-def load_assignment(assignment_id: str, keys_dir: str | Path | None = None) -> Assignment:
-    """The validated key of one assignment, flattened into items (cached)."""
-    return _load(assignment_id, str(Path(keys_dir) if keys_dir else KEYS_DIR))
+def items_of(key: ExerciseKey) -> tuple[Item, ...]:
+    """Every answer a key asks for, in notebook order."""
+    return tuple(item for entry in entries(key) for item in _items(entry))

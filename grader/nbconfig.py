@@ -17,7 +17,7 @@ from pathlib import Path
 
 from traitlets.config import Config
 
-from course.answers import POLICY_STUB
+from course.answer_language import POLICY_STUB
 
 COURSE_ID = "posting-with-care"
 TEMPLATES = Path(__file__).parent / "templates"

@@ -16,8 +16,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from grader.build_solutions import ROOT, SOLUTIONS, write_all
-from grader.items import ASSIGNMENT_IDS
+from grader.build_solutions import NOT_A_CHECKOUT, ROOT, SOLUTIONS, in_checkout, write_all
+from grader.exercise import EXERCISE_IDS
 
 EXERCISES = ROOT / "exercises"
 
@@ -29,7 +29,7 @@ def _ensure_tools_on_path() -> None:
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
 
 
-def generate(solutions: Path, dest: Path, assignment_ids=ASSIGNMENT_IDS) -> list[Path]:
+def generate(solutions: Path, dest: Path, assignment_ids=EXERCISE_IDS) -> list[Path]:
     """Release every assignment of ``solutions`` into ``dest`` (``dest/ID/ID.ipynb``)."""
     from nbgrader.apps import NbGraderAPI
 
@@ -74,13 +74,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true",
                         help="compare with the committed notebooks instead of writing")
     args = parser.parse_args(argv)
+    if not in_checkout():
+        print(NOT_A_CHECKOUT.format(root=ROOT), file=sys.stderr)
+        return 1
     if args.check:
         with tempfile.TemporaryDirectory(prefix="pwc-check-") as tmp:
             solutions, exercises = Path(tmp) / "solutions", Path(tmp) / "exercises"
             write_all(solutions)
             generate(solutions, exercises)
-            problems = (_differences(solutions, SOLUTIONS, ASSIGNMENT_IDS)
-                        + _differences(exercises, EXERCISES, ASSIGNMENT_IDS))
+            problems = (_differences(solutions, SOLUTIONS, EXERCISE_IDS)
+                        + _differences(exercises, EXERCISES, EXERCISE_IDS))
         for problem in problems:
             print(problem, "- run `make exercises`", file=sys.stderr)
         return 1 if problems else 0

@@ -7,7 +7,7 @@ cohort command can use it in bulk.
 
 How an answer is found, for each item:
 
-1. every code cell is read with :func:`course.answers.bindings`; the **last** binding of the
+1. every code cell is read with :func:`course.answer_language.bindings`; the **last** binding of the
    item's name in notebook order wins, as it would if the learner ran every cell in order
    (cells may have been reordered, duplicated or stripped of their nbgrader metadata);
 2. when no cell binds the name, the item's own answer cell (found by its nbgrader
@@ -17,17 +17,31 @@ How an answer is found, for each item:
 Written (manually marked) items are found by ``grade_id``; in a notebook that lost its
 nbgrader metadata, by their heading (the ``#### Heading`` line the answer cell starts with;
 the last such cell counts).
+
+:func:`score_notebook` reads a notebook once and returns a :class:`NotebookScore`: one
+:class:`ItemScore` per item (what was read, where, and the points it earned), and the
+completeness hints of a written policy. That one record is what nbgrader's autograde step, the
+cohort's gradebook, CSV files, feedback pages, report and formgrader copies all use; a hand mark
+given later in formgrader is added to it with :meth:`ItemScore.with_mark`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from course.answers import POLICY_STUB, Binding, bindings, policy_gaps, policy_text, read_status
-from grader.items import Assignment, Item
-
-STATUSES = ("answered", "unanswered", "unreadable", "missing")
+from course.answer_language import (
+    POLICY_STUB,
+    STATUSES,
+    Binding,
+    Status,
+    bindings,
+    policy_gaps,
+    policy_text,
+    read_status,
+)
+from grader.exercise import Exercise, exercise_ids, load_exercise
+from grader.items import Item
 
 
 @dataclass(frozen=True)
@@ -43,42 +57,87 @@ class AnswerRead:
     item_id: str
     raw: str | None
     value: str | None
-    status: str
+    status: Status
     message: str
     cell_index: int | None = None
 
 
 @dataclass(frozen=True)
 class ItemScore:
+    """One item of one notebook, from scoring to every output: what was read and what it earned.
+
+    ``points`` is what the item earned: for an automatic item, its points when right; for a
+    written item, the hand mark once given (``marked``), else 0.
+    """
+
     item_id: str
     raw: str | None
     value: str | None
-    status: str
+    status: Status
     correct: bool
     points: float
     max_points: float
-    rule: str | None
-    principle: str | None
     manual: bool = False
+    marked: bool = True
     message: str = ""
+    cell_index: int | None = None
+
+    @property
+    def pending(self) -> bool:
+        """A written item that is still to be marked by hand."""
+        return self.manual and not self.marked
+
+    def with_mark(self, mark: float) -> ItemScore:
+        """This written item with the hand mark given in formgrader."""
+        return replace(self, points=float(mark), marked=True)
 
 
 @dataclass(frozen=True)
 class NotebookScore:
-    """Scores for one notebook. ``score`` and ``max_score`` cover automatic items only;
-    written items are listed with ``manual=True`` and 0 points (they are marked by hand)."""
+    """Everything one reading of a notebook gives: each item's score, and hints for written
+    parts (a hint, never a mark). Totals are computed from the items."""
 
-    assignment_id: str
-    items: list[ItemScore]
-    score: float
-    max_score: float
-    manual_max_score: float = 0.0
+    exercise_id: str
+    items: tuple[ItemScore, ...]
+    hints: tuple[str, ...] = ()
+
+    @property
+    def score(self) -> float:
+        """Points earned so far: automatic items, and written items once marked by hand."""
+        return float(sum(i.points for i in self.items))
+
+    @property
+    def auto_score(self) -> float:
+        return float(sum(i.points for i in self.items if not i.manual))
+
+    @property
+    def auto_max_score(self) -> float:
+        return float(sum(i.max_points for i in self.items if not i.manual))
+
+    @property
+    def manual_max_score(self) -> float:
+        return float(sum(i.max_points for i in self.items if i.manual))
+
+    @property
+    def max_score(self) -> float:
+        return self.auto_max_score + self.manual_max_score
+
+    @property
+    def pending(self) -> int:
+        """How many written items are still to be marked by hand."""
+        return sum(i.pending for i in self.items)
 
     def item(self, item_id: str) -> ItemScore:
         for item in self.items:
             if item.item_id == item_id:
                 return item
         raise KeyError(item_id)
+
+    def with_marks(self, marks: Mapping[str, float]) -> NotebookScore:
+        """The score with hand marks (item id → mark) for written items."""
+        return replace(self, items=tuple(
+            i.with_mark(marks[i.item_id]) if i.manual and i.item_id in marks else i
+            for i in self.items))
 
 
 def _cells(nb) -> list:
@@ -115,27 +174,29 @@ def _heading(source: str) -> str | None:
     return None
 
 
-def read_answers(nb, assignment: Assignment) -> dict[str, AnswerRead]:
+def read_answers(nb, assignment: Exercise) -> dict[str, AnswerRead]:
     """Every item's answer in ``nb``, keyed by item id (see the module docstring)."""
     cells = _cells(nb)
     auto = {item.variable: item for item in assignment.auto_items}
     last: dict[str, tuple[Binding, int]] = {}
     by_grade_id: dict[str, int] = {}
     by_heading: dict[str, int] = {}
-    for index, cell in enumerate(cells):
+    for position, cell in enumerate(cells):
         grade_id = _grade_id(cell)
         if grade_id is not None:
-            by_grade_id[grade_id] = index
+            by_grade_id[grade_id] = position
         if _cell_type(cell) == "markdown" and grade_id is None and assignment.manual_items:
             heading = _heading(_source(cell))
             if heading:
-                by_heading[heading] = index
+                by_heading[heading] = position
         if _cell_type(cell) != "code":
             continue
-        for binding in bindings(_source(cell), auto):
-            last[binding.name] = (binding, index)
+        for bound in bindings(_source(cell), auto):
+            last[bound.name] = (bound, position)
 
     answers: dict[str, AnswerRead] = {}
+    index: int | None
+    binding: Binding | None
     for item in assignment.items:
         if item.manual:
             index = by_grade_id.get(item.answer_cell)
@@ -171,11 +232,12 @@ def _read_written(item: Item, cells: list, index: int | None) -> AnswerRead:
     return AnswerRead(item.id, source, None, "answered", f"{item.label}: written.", index)
 
 
-def score_notebook(nb, assignment: Assignment) -> NotebookScore:
-    """Score ``nb`` against the key: each automatic item earns its points when answered right."""
-    answers = read_answers(nb, assignment)
+def score_notebook(nb, exercise: Exercise) -> NotebookScore:
+    """Read ``nb`` once and score it against the key: each automatic item earns its points when
+    answered right; written items wait for a hand mark."""
+    answers = read_answers(nb, exercise)
     scores = []
-    for item in assignment.items:
+    for item in exercise.items:
         read = answers[item.id]
         correct = (
             not item.manual and read.status == "answered" and read.value in item.accepted
@@ -183,29 +245,37 @@ def score_notebook(nb, assignment: Assignment) -> NotebookScore:
         scores.append(ItemScore(
             item_id=item.id, raw=read.raw, value=read.value, status=read.status,
             correct=correct, points=float(item.points) if correct else 0.0,
-            max_points=float(item.points), rule=item.rule, principle=item.principle,
-            manual=item.manual, message=read.message,
+            max_points=float(item.points), manual=item.manual, marked=not item.manual,
+            message=read.message, cell_index=read.cell_index,
         ))
-    return NotebookScore(
-        assignment_id=assignment.id,
-        items=scores,
-        score=float(sum(s.points for s in scores if not s.manual)),
-        max_score=assignment.max_score,
-        manual_max_score=assignment.manual_max_score,
-    )
+    return NotebookScore(exercise.id, tuple(scores), tuple(_policy_hints(answers, exercise)))
 
 
-def policy_hints(nb, assignment: Assignment) -> list[str]:
-    """Completeness hints for a written policy (a hint, never a grade); [] when complete."""
-    spec = assignment.policy_spec()
+def _policy_hints(answers: Mapping[str, AnswerRead], exercise: Exercise) -> list[str]:
+    spec = exercise.policy_spec()
     if not spec:
         return []
-    answers = read_answers(nb, assignment)
     texts: dict[str, str | None] = dict.fromkeys(spec)
-    for item in assignment.manual_items:
+    for item in exercise.manual_items:
         if item.answer_cell in spec:
             texts[item.answer_cell] = answers[item.id].raw
     return policy_gaps(texts, spec)
+
+
+def policy_hints(nb, exercise: Exercise) -> list[str]:
+    """Completeness hints for a written policy (a hint, never a grade); [] when complete."""
+    return list(score_notebook(nb, exercise).hints)
+
+
+def other_exercise(nb, exercise: Exercise) -> str | None:
+    """The id of another exercise whose answers ``nb`` holds, if any (a wrong submission)."""
+    for other_id in exercise_ids():
+        if other_id == exercise.id:
+            continue
+        answers = read_answers(nb, load_exercise(other_id))
+        if any(a.status != "missing" for a in answers.values()):
+            return other_id
+    return None
 
 
 __all__ = [
@@ -214,6 +284,7 @@ __all__ = [
     "AnswerRead",
     "ItemScore",
     "NotebookScore",
+    "other_exercise",
     "policy_hints",
     "read_answers",
     "score_notebook",

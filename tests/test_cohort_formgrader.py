@@ -13,13 +13,10 @@ import shutil
 import sys
 from pathlib import Path
 
+import cohort_helpers as h
+import labserver
 import nbformat
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "cohort"))
-sys.path.insert(0, str(Path(__file__).parent / "browser"))
-import cohort_helpers as h  # noqa: E402
-import labserver  # noqa: E402
 from nbgrader_course import BIN, CONFIG, nbgrader
 
 EX1, EX3 = h.EX01, "ex03_social_media_policy"
@@ -139,7 +136,7 @@ def test_every_learner_has_an_autograded_copy_in_nbgraders_layout(ex03):
                 assert text.endswith(words(student, item)), (student, item.id)
             else:
                 assert text == source(release[item.answer_cell]), (student, item.id)
-        check = cells[ex03["ex"].assignment.check_cell]  # the completeness hint, as autograde
+        check = cells[ex03["ex"].check_cell]  # the completeness hint, as autograde
         assert check.outputs[0]["data"]["text/plain"] == "0.0"
 
 
@@ -260,7 +257,7 @@ def ex01_learners(ex) -> dict[str, dict]:
     answer = next(i for i, c in enumerate(cells) if marks(c).get("grade_id") == "answer_post_05")
     copy = json.loads(json.dumps(cells[answer]))
     copy["id"] = "pasted-copy"
-    copy["source"] = f'post_05 = "{h.wrong_answer(ex.assignment.item("post_05"))}"'
+    copy["source"] = f'post_05 = "{h.wrong_answer(ex.item("post_05"))}"'
     cells.insert(answer + 1, copy)
     learners["pasted"] = pasted
 
@@ -273,7 +270,7 @@ def ex01_learners(ex) -> dict[str, dict]:
                      for name in ("post_01", "post_02"))
     cells[first], cells[second] = cells[second], cells[first]  # two answers moved
     merged = [c for c in cells if source(c).startswith(("post_10 =", "post_11 ="))]
-    wrong = h.wrong_answer(ex.assignment.item("post_11"))
+    wrong = h.wrong_answer(ex.item("post_11"))
     merged[0]["source"] = source(merged[0]) + f'\npost_11 = "{wrong}"'  # two answers, one cell
     cells.remove(merged[1])
     learners["stripped"] = stripped
@@ -356,8 +353,8 @@ def test_a_stripped_notebook_is_rebuilt_with_its_answers_in_their_cells(ex01):
     nb = nbformat.read(autograded(ex01["course"], "stripped", EX1), as_version=4)
     release = [marks(c)["grade_id"] for c in h.release(ex)["cells"]]
     assert [marks(c).get("grade_id") for c in nb.cells] == release  # the released order
-    before = read_answers(ex01["learners"]["stripped"], ex.assignment)
-    after = read_answers(nb, ex.assignment)
+    before = read_answers(ex01["learners"]["stripped"], ex)
+    after = read_answers(nb, ex)
     for item in ex.auto_items:
         assert (after[item.id].status, after[item.id].value) == \
             (before[item.id].status, before[item.id].value), item.id

@@ -10,11 +10,9 @@ import threading
 import time
 from pathlib import Path
 
+import cohort_helpers as h
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "cohort"))
-import cohort_helpers as h  # noqa: E402
-import synthetic  # noqa: E402
+import synthetic
 
 LEARNERS = 300
 pytestmark = pytest.mark.slow

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 import zipfile
 from pathlib import Path
 
+import cohort_helpers as h
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "cohort"))
-import cohort_helpers as h  # noqa: E402
-
-from grader.cohort.intake import detect_layout, flat_learner_id  # noqa: E402
-from grader.cohort.zipsafe import ZipLimits, ZipRefused, safe_member_path, unpack  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def ex():
-    return h.load(h.EX01)
+from grader.cohort.intake import detect_layout, flat_learner_id
+from grader.cohort.zipsafe import ZipLimits, ZipRefused, safe_member_path, unpack
 
 
 @pytest.fixture(scope="module")

@@ -10,16 +10,13 @@ import copy
 import json
 import os
 import sqlite3
-import sys
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+import cohort_helpers as h
 import nbformat
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "cohort"))
-import cohort_helpers as h  # noqa: E402
 
 DUE = "2026-12-01 17:00 UTC"
 BIG_OUTPUT_MB = 100

@@ -17,10 +17,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import cohort_helpers as h
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "cohort"))
-import cohort_helpers as h  # noqa: E402
 
 pytestmark = pytest.mark.postgres
 

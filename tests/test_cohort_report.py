@@ -23,16 +23,12 @@ from __future__ import annotations
 
 import math
 import re
-import sys
-from pathlib import Path
 
+import cohort_helpers as h
 import pandas as pd
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "cohort"))
-import cohort_helpers as h  # noqa: E402
-
-from grader.cohort import stats  # noqa: E402
+from grader.cohort import stats
 
 PATTERN = {  # item index → right (1) or wrong (0) for learners A..F
     0: [1, 1, 1, 1, 0, 0],

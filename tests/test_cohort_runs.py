@@ -4,23 +4,14 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import sys
 import tomllib
 import zipfile
 from pathlib import Path
 
-import pytest
+import cohort_helpers as h
 from markupsafe import escape
 
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "cohort"))
-import cohort_helpers as h  # noqa: E402
-
 NAMES = ["Zoë", "O'Brien", "Ahmed", "Khan", "Priya", "Patel", "zoe.obrien"]
-
-
-@pytest.fixture(scope="module")
-def ex():
-    return h.load(h.EX01)
 
 
 def _named_cohort(tmp: Path, ex) -> list[Path]:
@@ -163,18 +154,6 @@ def test_grading_ex02_with_rule_principle_and_letter_items(tmp_path):
     assert "A friend request: Sam, a client you have seen for two months" in page
 
 
-def _policy(ex3, words: dict[str, str]) -> dict:
-    data = h.release(ex3)
-    for cell in data["cells"]:
-        grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id")
-        if grade_id in words:
-            source = "".join(cell["source"]) if isinstance(cell["source"], list) \
-                else cell["source"]
-            heading = source.splitlines()[0]
-            cell["source"] = f"{heading}\n{words[grade_id]}"
-    return data
-
-
 def test_hand_marked_exercise_waits_for_formgrader_then_agrees(tmp_path):
     """ex03 is marked by hand: 'to mark' until formgrader has marks, then graded."""
     from grader.cohort.nbgrader_store import open_gradebook
@@ -185,7 +164,7 @@ def test_hand_marked_exercise_waits_for_formgrader_then_agrees(tmp_path):
             "can reach me by phone or email, never by direct message, and I explain why in "
             "our first session so that they can make their own choice about following me.")
     sub = tmp_path / "submitted"
-    h.nbgrader_submission(sub, "writer", ex3, _policy(ex3, {i.answer_cell: text
+    h.nbgrader_submission(sub, "writer", ex3, h.policy_notebook(ex3, {i.answer_cell: text
                                                             for i in written[:-1]}))
     out = tmp_path / "out"
     assert h.grade("ex03_social_media_policy", sub, "--out", out) == 0

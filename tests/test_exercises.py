@@ -24,7 +24,8 @@ from nbclient import NotebookClient
 
 from course.catalogue.scenarios import load_posts
 from grader import build_solutions, release
-from grader.items import ASSIGNMENT_IDS, KeyFileError, load_assignment, load_key
+from grader.exercise import EXERCISE_IDS, load_exercise
+from grader.items import KeyFileError, load_key
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = ROOT / "grader" / "keys"
@@ -37,8 +38,8 @@ def notebook_path(folder: str, assignment_id: str) -> Path:
 def assessment_texts() -> list[tuple[str, str]]:
     """(where, text) for every post and situation learners are assessed on."""
     texts = []
-    for assignment_id in ASSIGNMENT_IDS:
-        for part in load_assignment(assignment_id).key.parts:
+    for assignment_id in EXERCISE_IDS:
+        for part in load_exercise(assignment_id).key.parts:
             for entry in part.entries:
                 if entry.post is not None:
                     texts.append((f"{assignment_id}:{entry.id}", entry.post.text))
@@ -60,13 +61,13 @@ def _six_word_runs(text: str) -> set[tuple[str, ...]]:
 # Keys
 # --------------------------------------------------------------------------------------------
 def test_the_three_exercises_have_enough_items() -> None:
-    ex01 = load_assignment("ex01_classify_posts")
+    ex01 = load_exercise("ex01_classify_posts")
     assert len(ex01.items) >= 20
     assert {i.kind for i in ex01.items} == {"verdict"} and {i.points for i in ex01.items} == {1}
     verdicts = [i.answer for i in ex01.items]
     assert verdicts.count("acceptable") >= 6 and verdicts.count("not acceptable") >= 6
 
-    ex02 = load_assignment("ex02_rules_and_responses")
+    ex02 = load_exercise("ex02_rules_and_responses")
     rules = [i for i in ex02.items if i.kind == "rule"]
     principles = [i for i in ex02.items if i.kind == "principle"]
     situations = [i for i in ex02.items if i.kind == "letter"]
@@ -75,8 +76,8 @@ def test_the_three_exercises_have_enough_items() -> None:
     assert all(len(i.allowed) in (3, 4) for i in situations)
     assert len({i.answer for i in rules}) >= 5, "Part A should cover most rules"
 
-    ex03 = load_assignment("ex03_social_media_policy")
-    assert len(ex03.manual_items) >= 5 and ex03.max_score == 0
+    ex03 = load_exercise("ex03_social_media_policy")
+    assert len(ex03.manual_items) >= 5 and ex03.auto_max_score == 0
     for part in ex03.key.parts:
         for entry in part.entries:
             assert entry.section is not None and sorted(entry.section.levels) == [0, 1, 2]
@@ -84,7 +85,7 @@ def test_the_three_exercises_have_enough_items() -> None:
 
 def test_every_item_has_teaching_feedback() -> None:
     for assignment_id in ("ex01_classify_posts", "ex02_rules_and_responses"):
-        for item in load_assignment(assignment_id).items:
+        for item in load_exercise(assignment_id).items:
             assert item.principle and item.explanation and item.hint, item.id
             assert item.answer in item.allowed and set(item.accepted) <= set(item.allowed)
             if item.kind == "letter":
@@ -93,8 +94,8 @@ def test_every_item_has_teaching_feedback() -> None:
 
 def test_every_item_has_a_reminder_that_gives_nothing_away() -> None:
     """Feedback reminds the learner what each item was, using only what the notebook showed."""
-    for assignment_id in ASSIGNMENT_IDS:
-        assignment = load_assignment(assignment_id)
+    for assignment_id in EXERCISE_IDS:
+        assignment = load_exercise(assignment_id)
         learner_nb = nbformat.read(notebook_path("exercises", assignment_id), 4)
         released = "\n".join(cell.source for cell in learner_nb.cells)
         entries = {e.id: e for part in assignment.key.parts for e in part.entries}
@@ -193,7 +194,7 @@ def test_similarity_check_can_fail() -> None:
 # --------------------------------------------------------------------------------------------
 # Generated notebooks
 # --------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("assignment_id", ASSIGNMENT_IDS)
+@pytest.mark.parametrize("assignment_id", EXERCISE_IDS)
 def test_solutions_are_generated_from_the_keys(assignment_id: str) -> None:
     committed = notebook_path("solutions", assignment_id).read_text(encoding="utf-8")
     assert committed == build_solutions.render(assignment_id), "run `make exercises`"
@@ -206,9 +207,9 @@ def test_make_exercises_would_change_nothing(capsys) -> None:
     existed = gradebook.exists()
     assert release.main(["--check"]) == 0, capsys.readouterr().err
     assert gradebook.exists() == existed, "the release left a gradebook in the repository"
-    assert sorted(p.name for p in (ROOT / "exercises").iterdir()) == sorted(ASSIGNMENT_IDS)
+    assert sorted(p.name for p in (ROOT / "exercises").iterdir()) == sorted(EXERCISE_IDS)
     assert sorted(p.name for p in (ROOT / "exercises").rglob("*") if p.is_file()) == [
-        f"{a}.ipynb" for a in sorted(ASSIGNMENT_IDS)
+        f"{a}.ipynb" for a in sorted(EXERCISE_IDS)
     ]
 
 
@@ -223,11 +224,11 @@ def test_release_check_detects_drift(tmp_path) -> None:
     ]
 
 
-@pytest.mark.parametrize("assignment_id", ASSIGNMENT_IDS)
+@pytest.mark.parametrize("assignment_id", EXERCISE_IDS)
 def test_exercises_hold_no_key(assignment_id: str) -> None:
     text = notebook_path("exercises", assignment_id).read_text(encoding="utf-8")
     nb = nbformat.reads(text, 4)
-    assignment = load_assignment(assignment_id)
+    assignment = load_exercise(assignment_id)
     sources = "\n".join(cell.source for cell in nb.cells)
     for marker in ("BEGIN SOLUTION", "HIDDEN TESTS", "MARK SCHEME", "grader.", "keys",
                    "NotImplementedError", "YOUR CODE HERE", "YOUR ANSWER HERE"):
@@ -248,7 +249,7 @@ def test_exercises_hold_no_key(assignment_id: str) -> None:
     assert len(answer_cells) == len(assignment.items)
 
 
-@pytest.mark.parametrize("assignment_id", ASSIGNMENT_IDS)
+@pytest.mark.parametrize("assignment_id", EXERCISE_IDS)
 def test_exercise_layout_for_non_programmers(assignment_id: str) -> None:
     nb = nbformat.read(notebook_path("exercises", assignment_id), 4)
     first = nb.cells[0]
@@ -257,7 +258,7 @@ def test_exercise_layout_for_non_programmers(assignment_id: str) -> None:
     cards = [c for c in nb.cells
              if c.metadata.get("nbgrader", {}).get("grade_id", "").endswith("_card")]
     assert cards and all(c.cell_type == "markdown" for c in cards)
-    item_cells = {item.grade_cell for item in load_assignment(assignment_id).auto_items}
+    item_cells = {item.grade_cell for item in load_exercise(assignment_id).auto_items}
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
         if meta.get("grade") and cell.cell_type == "code":
@@ -281,8 +282,8 @@ def test_exercise_layout_for_non_programmers(assignment_id: str) -> None:
 
 def test_answer_helper_holds_no_key() -> None:
     helper = (ROOT / "course" / "answers.py").read_text(encoding="utf-8")
-    for assignment_id in ASSIGNMENT_IDS:
-        for item in load_assignment(assignment_id).items:
+    for assignment_id in EXERCISE_IDS:
+        for item in load_exercise(assignment_id).items:
             assert item.explanation not in helper
     assert not re.search(r"^\s*(from|import) grader", helper, flags=re.M)
 

@@ -1,4 +1,4 @@
-"""The scoring core (grader.scoring) and the answer formats (course.answers), without nbgrader.
+"""The scoring core (grader.scoring) and the answer language (course.answer_language).
 
 Real notebooks: the committed release (exercises/) and source (solutions/), edited the way a
 learner (or a broken LMS download, or a cheat) would.
@@ -13,8 +13,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course.answers import AnswerFormat, bindings, normalise, policy_gaps, read_status
-from grader.items import ASSIGNMENT_IDS, load_assignment
+from course.answer_language import AnswerFormat, bindings, normalise, policy_gaps, read_status
+from grader.exercise import EXERCISE_IDS, load_exercise
 from grader.scoring import STATUSES, policy_hints, read_answers, score_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,7 +38,7 @@ def answer(nb, name: str, line: str) -> None:
 
 
 def key_answers(assignment_id: str) -> dict[str, str]:
-    return {item.variable: item.answer for item in load_assignment(assignment_id).auto_items}
+    return {item.variable: item.answer for item in load_exercise(assignment_id).auto_items}
 
 
 # --------------------------------------------------------------------------------------------
@@ -115,7 +115,7 @@ def test_near_misses_are_suggested_but_never_judged() -> None:
     nb = release("ex01_classify_posts")
     answer(nb, one, f'{one} = "acceptible"')
     answer(nb, other, f'{other} = "acceptible"')
-    answers = read_answers(nb, load_assignment("ex01_classify_posts"))
+    answers = read_answers(nb, load_exercise("ex01_classify_posts"))
     for name in (one, other):
         assert answers[name].status == "unreadable"
         assert "Did you mean \u201cacceptable\u201d?" in answers[name].message
@@ -137,13 +137,13 @@ def test_synonyms_and_stray_full_stops_score_through_the_real_scorer() -> None:
     for index, (name, value) in enumerate(key.items()):
         typed = spellings[value][index % len(spellings[value])]
         answer(nb, name, f'{name} = "{typed}"')
-    result = score_notebook(nb, load_assignment("ex01_classify_posts"))
+    result = score_notebook(nb, load_exercise("ex01_classify_posts"))
     assert result.score == result.max_score == len(key)
     flipped = release("ex01_classify_posts")
     for name, value in key.items():
         typed = "unacceptable" if value == "acceptable" else "Acceptable."
         answer(flipped, name, f'{name} = "{typed}"')
-    assert score_notebook(flipped, load_assignment("ex01_classify_posts")).score == 0
+    assert score_notebook(flipped, load_exercise("ex01_classify_posts")).score == 0
 
 
 def test_normalise_is_idempotent() -> None:
@@ -183,11 +183,13 @@ def test_bindings_read_literals_only(cell: str, expected: list) -> None:
 # --------------------------------------------------------------------------------------------
 # Scoring real notebooks
 # --------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("assignment_id", ASSIGNMENT_IDS)
+@pytest.mark.parametrize("assignment_id", EXERCISE_IDS)
 def test_solutions_score_full_marks_and_release_scores_zero(assignment_id: str) -> None:
-    assignment = load_assignment(assignment_id)
+    assignment = load_exercise(assignment_id)
     full = score_notebook(source(assignment_id), assignment)
-    assert full.score == full.max_score == assignment.max_score
+    assert full.auto_score == full.auto_max_score == assignment.auto_max_score
+    assert full.max_score == assignment.max_score
+    assert full.pending == len(assignment.manual_items)
     assert all(item.correct for item in full.items if not item.manual)
     blank = score_notebook(release(assignment_id), assignment)
     assert blank.score == 0
@@ -203,7 +205,7 @@ def test_known_answers_score_exactly() -> None:
     for name, value in key.items():
         typed = flip[value] if name in wrong else value.upper() + "  "
         answer(nb, name, f'{name} = "{typed}"')
-    result = score_notebook(nb, load_assignment("ex01_classify_posts"))
+    result = score_notebook(nb, load_exercise("ex01_classify_posts"))
     assert result.score == len(key) - len(wrong)
     assert {i.item_id for i in result.items if not i.correct} == wrong
 
@@ -218,17 +220,17 @@ def test_typo_and_syntax_error_cost_only_their_item() -> None:
             cell.source = 'post_03 = "acceptible"'
         if cell.source.startswith("post_04 = "):
             cell.source = 'post_04 = "acceptable'
-    result = score_notebook(nb, load_assignment("ex01_classify_posts"))
+    result = score_notebook(nb, load_exercise("ex01_classify_posts"))
     assert result.score == result.max_score - 2
     typo, broken = result.item("post_03"), result.item("post_04")
     assert (typo.status, typo.raw, typo.value) == ("unreadable", "acceptible", None)
     assert "acceptable or not acceptable" in typo.message
     assert (broken.status, broken.raw) == ("unreadable", None)
-    assert score_notebook(nb2, load_assignment("ex01_classify_posts")).score == result.max_score
+    assert score_notebook(nb2, load_exercise("ex01_classify_posts")).score == result.max_score
 
 
 def test_stripped_reordered_and_duplicated_cells() -> None:
-    assignment = load_assignment("ex01_classify_posts")
+    assignment = load_exercise("ex01_classify_posts")
     nb = source("ex01_classify_posts")
     for cell in nb.cells:
         cell.metadata = {}
@@ -242,7 +244,7 @@ def test_stripped_reordered_and_duplicated_cells() -> None:
 
 
 def test_deleted_answer_cell_is_missing_and_blank_cell_unanswered() -> None:
-    assignment = load_assignment("ex01_classify_posts")
+    assignment = load_exercise("ex01_classify_posts")
     nb = source("ex01_classify_posts")
     nb.cells = [c for c in nb.cells if c.source.strip() != 'post_06 = "not acceptable"']
     for cell in nb.cells:
@@ -258,7 +260,7 @@ def test_deleted_answer_cell_is_missing_and_blank_cell_unanswered() -> None:
 
 
 def test_cheats_score_their_honest_answers() -> None:
-    assignment = load_assignment("ex01_classify_posts")
+    assignment = load_exercise("ex01_classify_posts")
     key = key_answers("ex01_classify_posts")
     nb = release("ex01_classify_posts")
     honest = list(key)[:10]
@@ -280,7 +282,7 @@ def test_cheats_score_their_honest_answers() -> None:
 
 
 def test_ex02_alternatives_numbers_and_letters() -> None:
-    assignment = load_assignment("ex02_rules_and_responses")
+    assignment = load_exercise("ex02_rules_and_responses")
     nb = release("ex02_rules_and_responses")
     answer(nb, "post_01_rule", 'post_01_rule = "1"')                    # disclose: right
     answer(nb, "post_01_principle", 'post_01_principle = "Non maleficence"')  # also accepted
@@ -296,8 +298,8 @@ def test_ex02_alternatives_numbers_and_letters() -> None:
 
 
 def test_written_policy_is_manual_with_hints() -> None:
-    assignment = load_assignment("ex03_social_media_policy")
-    assert assignment.max_score == 0 and assignment.manual_max_score >= 10
+    assignment = load_exercise("ex03_social_media_policy")
+    assert assignment.auto_max_score == 0 and assignment.manual_max_score >= 10
     full = score_notebook(source("ex03_social_media_policy"), assignment)
     assert all(item.manual and item.status == "answered" for item in full.items)
     assert policy_hints(source("ex03_social_media_policy"), assignment) == []

@@ -21,7 +21,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_output
 from nbgrader_course import BIN, CONFIG, nbgrader
 
-from grader.items import load_assignment
+from grader.exercise import load_exercise
 
 ROOT = Path(__file__).resolve().parent.parent
 EX1, EX2, EX3 = "ex01_classify_posts", "ex02_rules_and_responses", "ex03_social_media_policy"
@@ -39,7 +39,7 @@ def release(course: Path, assignment_id: str) -> nbformat.NotebookNode:
 
 
 def key(assignment_id: str) -> dict[str, str]:
-    return {i.variable: i.answer for i in load_assignment(assignment_id).auto_items}
+    return {i.variable: i.answer for i in load_exercise(assignment_id).auto_items}
 
 
 def fill(nb, lines: dict[str, str]) -> nbformat.NotebookNode:
@@ -266,7 +266,7 @@ def test_no_learner_code_ran_and_the_gradebook_is_untouched(course) -> None:
 
 
 def test_feedback_teaches_without_test_code_or_tracebacks(course) -> None:
-    assignment = load_assignment(EX1)
+    assignment = load_exercise(EX1)
     for student in ("perfect", "blank", "typo", "syntax", "cheat_snoop", "stripped"):
         page = feedback(course, EX1, student)
         page = page[page.index("<body"):]  # the stylesheet above names "Traceback" styles
@@ -294,7 +294,7 @@ def test_feedback_teaches_without_test_code_or_tracebacks(course) -> None:
 def test_show_correct_answer_setting(course) -> None:
     mixed = text_of(feedback(course, EX2, "mixed"))  # autograded with show_correct_answer=True
     assert "You answered \u201ca\u201d. The answer was \u201cb\u201d." in mixed
-    situation = load_assignment(EX2).item("situation_02")
+    situation = load_exercise(EX2).item("situation_02")
     assert words(situation.explanation) in mixed
     assert words(situation.option_feedback["a"]) in mixed
 
@@ -310,7 +310,7 @@ def reminder_under(page: str, grade_id: str) -> str:
 def test_feedback_reminds_the_learner_what_each_item_was(course) -> None:
     for assignment_id, student in ((EX1, "blank"), (EX1, "stripped"), (EX2, "mixed")):
         page = feedback(course, assignment_id, student)
-        for item in load_assignment(assignment_id).auto_items:
+        for item in load_exercise(assignment_id).auto_items:
             shown = reminder_under(page, item.grade_cell)
             assert html.unescape(shown) == item.summary and "<" not in shown, item.id
     post_07 = text_of(feedback(course, EX1, "blank"))
@@ -387,7 +387,7 @@ def test_manual_policy_marks_show_in_the_export(course) -> None:
         gb.db.commit()
     rows = export(course)
     assert float(rows[(EX3, "writer")]["score"]) == 3.0
-    assert float(rows[(EX3, "writer")]["max_score"]) == load_assignment(EX3).manual_max_score
+    assert float(rows[(EX3, "writer")]["max_score"]) == load_exercise(EX3).manual_max_score
     assert float(rows[(EX3, "blank")]["score"]) == 0.0
     hint_page = feedback(course, EX3, "blank")
     assert "A hint, not a mark" in hint_page and "not written yet" in hint_page

@@ -68,6 +68,11 @@ class Principle(_Strict):
     name: str
     plain: str
 
+    @property
+    def described(self) -> str:
+        """'Being trustworthy — …': the name with its plain meaning (feedback's wording)."""
+        return f"{self.name} \u2014 {self.plain}"
+
 
 class Rule(_Strict):
     id: str
@@ -75,6 +80,17 @@ class Rule(_Strict):
     short: str
     title: str
     plain: str
+
+    @property
+    def name(self) -> str:
+        """'Rule 1: Never share anything about a client online' (how a rule is named to a
+        learner everywhere: lessons' widgets, feedback pages, the trainer's report)."""
+        return f"Rule {self.number}: {self.title}"
+
+    @property
+    def numbered(self) -> str:
+        """'1. Never share anything about a client online' (lists of rules, nbgrader feedback)."""
+        return f"{self.number}. {self.title}"
 
 
 class Topic(_Strict):

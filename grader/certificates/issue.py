@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from grader.cohort import outputs
 from grader.cohort.ids import file_slug
-from grader.items import UnknownAssignment, load_assignment
+from grader.exercise import UnknownExercise, load_exercise
 
 from . import document
 from .claims import Claims, ExerciseClaim, canonical, encode, nfc
@@ -36,8 +36,8 @@ def claims_for(decision: Decision, *, provider: str, pass_mark: PassMark, issued
     exercises = []
     for result in decision.results:
         try:
-            exercise = load_assignment(result.exercise)
-        except UnknownAssignment as error:
+            exercise = load_exercise(result.exercise)
+        except UnknownExercise as error:
             raise ResultsError(str(error)) from None
         minutes = exercise.key.minutes
         exercises.append(ExerciseClaim(id=exercise.id,

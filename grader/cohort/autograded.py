@@ -11,8 +11,9 @@ The copy is what ``nbgrader autograde`` with the course's configuration writes t
   its text; the release's kernel); then :func:`grader.plugins.literal_scoring.score_cells`, the
   code of the course's autograde step, writes each grade cell's points and feedback;
 * a notebook that lost nbgrader cells or their markings (an LMS round trip, deleted cells) is
-  rebuilt from the released notebook, each answer as :func:`grader.scoring.read_answers` found
-  it put into its own cell, so that formgrader still shows every part in its place.
+  rebuilt from the released notebook, each answer where the cohort's one reading of the
+  notebook (:func:`grader.scoring.score_notebook`) found it put into its own cell, so that
+  formgrader still shows every part in its place.
 
 The scores written are the cohort's (the file as submitted), so the copy always agrees with
 ``grades.csv`` and the gradebook. Nothing in the notebook is run.
@@ -32,7 +33,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from grader.scoring import NotebookScore, read_answers
+from grader.scoring import NotebookScore
 
 from . import outputs
 
@@ -114,11 +115,11 @@ def build(submitted: dict, exercise, scored: NotebookScore, show_answers: bool,
     notebook = _cleaned(submitted, release)
     rebuilt = notebook is None
     if notebook is None:
-        notebook = _rebuilt(submitted, release, exercise)
+        notebook = _rebuilt(submitted, release, exercise, scored)
     elif not keep_metadata:
         notebook["metadata"] = copy.deepcopy(release.notebook["metadata"])
     node = nbformat.from_dict(notebook)
-    score_cells(node, exercise.assignment, show_answers, result=scored)
+    score_cells(node, exercise, show_answers, result=scored)
     return node, rebuilt
 
 
@@ -138,7 +139,7 @@ def _cleaned(nb: dict, release: _Release) -> dict | None:
         marks = meta["nbgrader"]
         grade_id = marks.get("grade_id") if isinstance(marks, dict) else None
         original = release.cells.get(grade_id) if isinstance(grade_id, str) else None
-        if original is None or grade_id in seen:
+        if original is None or not isinstance(grade_id, str) or grade_id in seen:
             del meta["nbgrader"]
             continue
         seen.add(grade_id)
@@ -195,19 +196,19 @@ def _repair_ids(nb: dict) -> None:
         used.add(cell_id)
 
 
-def _rebuilt(submitted: dict, release: _Release, exercise) -> dict:
+def _rebuilt(submitted: dict, release: _Release, exercise, scored: NotebookScore) -> dict:
     """The released notebook with the learner's answers in their cells."""
-    from course.answers import bindings
+    from course.answer_language import bindings
 
     notebook = copy.deepcopy(release.notebook)
     by_id = {cell["metadata"]["nbgrader"]["grade_id"]: cell for cell in notebook["cells"]
              if "grade_id" in cell.get("metadata", {}).get("nbgrader", {})}
-    cells = submitted.get("cells") if isinstance(submitted.get("cells"), list) else []
-    answers = read_answers(submitted, exercise.assignment)
+    found_cells = submitted.get("cells")
+    cells: list = found_cells if isinstance(found_cells, list) else []
     names = {item.variable for item in exercise.auto_items}
     for item in exercise.items:
         target = by_id.get(item.answer_cell)
-        found = answers[item.id]
+        found = scored.item(item.id)
         if target is None:
             continue
         if item.manual:

@@ -1,24 +1,21 @@
 """One feedback page per learner: per item, right or not, the rule, the principle, why.
 
-The words for each item come from the course's own feedback (:func:`grader.feedback.item_feedback`),
-so the cohort pages and nbgrader's feedback never disagree. The correct answer (and, for a wrong
-answer, the rule, principle and explanation, which would give it away) appears only when the
-course's setting for the exercise says so (:mod:`grader.settings`) or the assessor overrides it.
+Each item's words come from the course's own feedback (:func:`grader.feedback.item_feedback`)
+and are rendered by the same item template as nbgrader's feedback
+(``grader/templates/items/item_feedback.html.j2``), so the cohort pages and nbgrader's never
+disagree. The correct answer (and, for a wrong answer, the rule, principle and explanation,
+which would give it away) appears only when the course's setting for the exercise says so
+(:mod:`grader.settings`) or the assessor overrides it.
 """
 
 from __future__ import annotations
 
-from grader.feedback import item_feedback
-from grader.scoring import ItemScore
+from markupsafe import Markup
 
-from .render import environment, points
+from grader.feedback import Feedback, item_feedback, item_html
+from grader.render import environment, points
 
-
-def _score(result) -> ItemScore:
-    return ItemScore(item_id=result.item_id, raw=result.raw, value=result.value,
-                     status=result.status, correct=result.correct, points=result.points,
-                     max_points=result.max_points, rule=None, principle=None,
-                     manual=result.manual, message=result.message)
+from .model import LearnerOutcome
 
 
 def _reminder(item) -> str:
@@ -26,33 +23,35 @@ def _reminder(item) -> str:
     return "" if item.summary == item.label else item.summary
 
 
-def render(row, exercise, show_answers: bool) -> str:
-    """The HTML page for one learner (a :class:`~grader.cohort.pipeline.Row`)."""
+def _hand_marked(mark: float | None, out_of: float) -> Feedback:
+    line = (f"Mark: {points(mark)} out of {points(out_of)}." if mark is not None
+            else "Not marked yet.")
+    return Feedback(headline="Marked by your assessor.", answer_line=line, rule=None,
+                    principle=None, explanation=None, hint=None, option_note=None)
+
+
+def render(outcome: LearnerOutcome, show_answers: bool) -> str:
+    """The HTML page for one learner."""
+    exercise = outcome.exercise
     by_id = {i.id: i for i in exercise.items}
     items = []
-    for result in row.items:
-        item = by_id.get(result.item_id)
+    for score in outcome.items:
+        item = by_id.get(score.item_id)
         if item is None:
             continue
         if item.manual:
-            mark = row.manual_marks.get(result.item_id)
-            items.append({"label": item.label, "summary": _reminder(item),
-                          "correct": True, "manual": True,
-                          "headline": "Marked by your assessor.",
-                          "answer_line": (f"Mark: {points(mark)} out of {points(item.points)}."
-                                          if mark is not None else "Not marked yet."),
-                          "rule": None, "principle": None, "explanation": None,
-                          "hint": None, "option_note": None})
-            continue
-        words = item_feedback(item, _score(result), show_answers)
+            words = _hand_marked(score.points if score.marked else None, item.points)
+            correct = None
+        else:
+            words = item_feedback(item, score, show_answers)
+            correct = score.correct
         items.append({"label": item.label, "summary": _reminder(item),
-                      "correct": result.correct, "manual": False,
-                      "headline": words.headline, "answer_line": words.answer_line,
-                      "rule": words.rule, "principle": words.principle,
-                      "explanation": words.explanation, "hint": words.hint,
-                      "option_note": words.option_note})
+                      "tone": "manual" if correct is None else ("right" if correct else "wrong"),
+                      "feedback": Markup(item_html(words, correct))})
     return environment().get_template("feedback.html.j2").render(
-        title=exercise.title, learner=row.public_id, problem=row.problem,
-        score=points(row.score), max_score=points(row.max_score), raw=points(row.raw_score),
-        penalty=points(row.late_penalty) if row.late_penalty else "", items=items,
-        pending=row.manual_pending, hints=row.hints, notes=" ".join(row.learner_notes))
+        title=exercise.title, learner=outcome.public_id, problem=outcome.problem,
+        score=points(outcome.score), max_score=points(outcome.max_score),
+        raw=points(outcome.raw_score),
+        penalty=points(outcome.late_penalty) if outcome.late_penalty else "", items=items,
+        pending=outcome.manual_pending, hints=list(outcome.hints),
+        notes=" ".join(outcome.learner_notes))

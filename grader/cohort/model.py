@@ -1,10 +1,22 @@
-"""The records that flow through a cohort run: what was found, and what grading made of it."""
+"""The records that flow through a cohort run.
+
+* :class:`Candidate`: one learner's submission as found in the download (before reading it);
+* :class:`Rejected`: a file that could not be tied to a learner, or was refused;
+* :class:`LearnerOutcome`: everything the run decides about one learner, the one record that
+  every output (grades.csv, items.csv, the LMS files, the gradebook, the feedback page, the
+  report) is written from. Each item's score is the scoring core's own
+  :class:`~grader.scoring.ItemScore`; the maxima, scores and status are computed from the
+  exercise and the items, never stored.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
+
+from grader.exercise import Exercise
+from grader.scoring import ItemScore, NotebookScore
 
 
 @dataclass
@@ -34,29 +46,127 @@ class Rejected:
     reason: str
 
 
-@dataclass
-class ItemResult:
-    """One item of one learner: what was read, and how it scored."""
+@dataclass(frozen=True)
+class LearnerOutcome:
+    """One learner of one exercise: the submission, how it scored, lateness, where the
+    feedback page goes. ``problem`` set means the learner could not be graded (a reason in
+    plain words); ``scored`` is None until the notebook is read.
 
-    item_id: str
-    raw: str | None
-    value: str | None
-    status: str
-    correct: bool
-    points: float
-    max_points: float
-    manual: bool = False
-    message: str = ""
+    ``public_id`` and ``name`` are what outputs show (a stable code and no name when
+    pseudonymised). ``notes`` are for the assessor, ``learner_notes`` for the learner's page.
+    """
 
-
-@dataclass
-class LearnerResult:
-    """The outcome for one learner; ``problem`` set means the learner could not be graded."""
-
-    learner_id: str
-    items: list[ItemResult] = field(default_factory=list)
-    score: float | None = None
-    max_score: float = 0.0
+    submission: Candidate
+    exercise: Exercise
+    public_id: str
+    name: str | None
     problem: str | None = None
-    notes: list[str] = field(default_factory=list)
-    hints: list[str] = field(default_factory=list)
+    scored: NotebookScore | None = None
+    notes: tuple[str, ...] = ()
+    learner_notes: tuple[str, ...] = ()
+    late_penalty: float = 0.0
+    late_by: str = ""
+    feedback_file: str = ""
+
+    def update(self, **changes) -> LearnerOutcome:
+        """A copy with ``changes`` (outcomes are never changed in place)."""
+        return replace(self, **changes)
+
+    # -- who and when ---------------------------------------------------------------------
+    @property
+    def learner_id(self) -> str:
+        return self.submission.learner_id
+
+    @property
+    def layout(self) -> str:
+        return self.submission.layout
+
+    @property
+    def lms_id(self) -> str | None:
+        return self.submission.lms_id
+
+    @property
+    def submitted_at(self) -> datetime | None:
+        return self.submission.submitted_at
+
+    @property
+    def submitted_text(self) -> str:
+        moment = self.submitted_at
+        return moment.strftime("%Y-%m-%d %H:%M:%S UTC") if moment else ""
+
+    @property
+    def student_id(self) -> str:
+        """The learner's id in nbgrader's gradebook and course folder (at most 128 chars)."""
+        from .ids import gradebook_id
+
+        return gradebook_id(self.public_id)
+
+    # -- what was scored --------------------------------------------------------------------
+    @property
+    def status(self) -> str:
+        """``problem``, ``to mark`` (written parts wait for formgrader) or ``graded``."""
+        if self.problem is not None or self.scored is None:
+            return "problem"
+        return "to mark" if self.scored.pending else "graded"
+
+    @property
+    def graded(self) -> bool:
+        """Not a problem: the learner has scores (some may still be to mark by hand)."""
+        return self.status != "problem"
+
+    @property
+    def items(self) -> tuple[ItemScore, ...]:
+        return self.scored.items if self.scored is not None and self.problem is None else ()
+
+    @property
+    def hints(self) -> tuple[str, ...]:
+        return self.scored.hints if self.scored is not None and self.problem is None else ()
+
+    @property
+    def manual_pending(self) -> int:
+        return sum(i.pending for i in self.items)
+
+    @property
+    def manual_marks(self) -> dict[str, float]:
+        """Item id → hand mark, for the written items marked so far."""
+        return {i.item_id: i.points for i in self.items if i.manual and i.marked}
+
+    # -- maxima and scores (computed) -------------------------------------------------------
+    @property
+    def auto_max_score(self) -> float:
+        return self.exercise.auto_max_score
+
+    @property
+    def manual_max_score(self) -> float:
+        return self.exercise.manual_max_score
+
+    @property
+    def max_score(self) -> float:
+        """The exercise's total points (automatic and hand-marked)."""
+        return self.exercise.max_score
+
+    @property
+    def raw_score(self) -> float | None:
+        """Points before any late penalty (None for a problem)."""
+        if not self.graded:
+            return None
+        return round(sum(i.points for i in self.items), 6)
+
+    @property
+    def score(self) -> float | None:
+        """Points after the late penalty, never below 0, as ``nbgrader export`` gives them."""
+        raw = self.raw_score
+        return None if raw is None else round(max(0.0, raw - self.late_penalty), 6)
+
+    # -- words for the LMS ------------------------------------------------------------------
+    @property
+    def lms_name(self) -> str:
+        return self.name or self.public_id
+
+    @property
+    def lms_comment(self) -> str:
+        if self.status == "problem":
+            return "Not graded: " + (self.problem or "")
+        if self.status == "to mark":
+            return "Partly marked: written parts still to be marked by hand."
+        return f"Score {self.score:g} out of {self.max_score:g}. See your feedback page."

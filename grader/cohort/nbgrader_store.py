@@ -15,8 +15,8 @@ import shutil
 import sys
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -30,17 +30,42 @@ class GradebookError(Exception):
     """The gradebook cannot be used; the message says why in plain words."""
 
 
-@dataclass
-class GradebookRow:
-    """One graded learner, as the gradebook stores them."""
+@dataclass(frozen=True)
+class _Record:
+    """What the gradebook stores of one graded learner (read from its
+    :class:`~grader.cohort.model.LearnerOutcome`)."""
 
     student_id: str
     first_name: str | None
     last_name: str | None
     timestamp: datetime | None
     late_penalty: float
-    grades: dict[str, float | None] = field(default_factory=dict)
-    comments: dict[str, str | None] = field(default_factory=dict)
+    grades: dict[str, float | None]
+    comments: dict[str, str | None]
+
+
+def _split_name(name: str | None) -> tuple[str | None, str | None]:
+    if not name:
+        return None, None
+    parts = name.rsplit(" ", 1)
+    first, last = (parts[0], parts[1]) if len(parts) == 2 else (None, parts[0])
+    return (first[:128] if first else None), last[:128]
+
+
+def _record(outcome, exercise) -> _Record:
+    """Automatic items get their points; written ones are left for formgrader (None); an
+    unanswered typed answer gets the comment "No response."."""
+    first, last = _split_name(outcome.name)
+    grade_cells, answer_cells = exercise.grade_cells, exercise.answer_cells
+    moment = outcome.submitted_at
+    return _Record(
+        student_id=outcome.student_id, first_name=first, last_name=last,
+        timestamp=moment.astimezone(UTC).replace(tzinfo=None) if moment else None,
+        late_penalty=outcome.late_penalty,
+        grades={grade_cells[i.item_id]: (None if i.manual else i.points)
+                for i in outcome.items if i.item_id in grade_cells},
+        comments={answer_cells[i.item_id]: "No response." if i.status == "unanswered" else None
+                  for i in outcome.items if i.item_id in answer_cells})
 
 
 def hide_password(url: str) -> str:
@@ -215,11 +240,12 @@ def _ids(gradebook, exercise) -> _Ids:
     return _Ids(notebook.assignment.id, notebook.id, grade_cells, solution_cells, manual)
 
 
-def write(gradebook, exercise, rows: list[GradebookRow],
+def write(gradebook, exercise, outcomes: list,
           progress: Callable[[int], None] | None = None, batch_size: int = BATCH) -> None:
-    """Write all rows, ``batch_size`` learners per transaction."""
+    """Write every graded learner's outcome, ``batch_size`` learners per transaction."""
     ids = _ids(gradebook, exercise)
     engine = gradebook.engine
+    rows = [_record(outcome, exercise) for outcome in outcomes]
     for start in range(0, len(rows), batch_size):
         batch = rows[start: start + batch_size]
         for attempt in (1, 2):
@@ -240,7 +266,7 @@ def _new_id() -> str:
     return uuid.uuid4().hex
 
 
-def _write_batch(conn, ids: _Ids, rows: list[GradebookRow]) -> None:
+def _write_batch(conn, ids: _Ids, rows: list[_Record]) -> None:
     from nbgrader.api import (
         Comment,
         Grade,
@@ -279,13 +305,14 @@ def _write_batch(conn, ids: _Ids, rows: list[GradebookRow]) -> None:
     notebooks = dict(conn.execute(
         select(sn_t.c.assignment_id, sn_t.c.id).where(
             sn_t.c.notebook_id == ids.notebook, sn_t.c.assignment_id.in_(sa_ids))).all())
-    fresh = [{"id": _new_id(), "assignment_id": submissions[r.student_id],
+    fresh_notebooks: list[dict[str, object]] = [
+             {"id": _new_id(), "assignment_id": submissions[r.student_id],
               "notebook_id": ids.notebook, "late_submission_penalty": r.late_penalty,
               "flagged": False}
              for r in rows if submissions[r.student_id] not in notebooks]
-    if fresh:
-        conn.execute(insert(sn_t), fresh)
-        notebooks.update({f["assignment_id"]: f["id"] for f in fresh})
+    if fresh_notebooks:
+        conn.execute(insert(sn_t), fresh_notebooks)
+        notebooks.update({f["assignment_id"]: f["id"] for f in fresh_notebooks})
     _update(conn, sn_t, [{"k": notebooks[submissions[r.student_id]],
                           "late_submission_penalty": r.late_penalty} for r in rows])
 
@@ -294,7 +321,7 @@ def _write_batch(conn, ids: _Ids, rows: list[GradebookRow]) -> None:
     _upsert_cells(conn, comment_t, ids, rows, nb_of, grades=False)
 
 
-def _upsert_cells(conn, table, ids: _Ids, rows: Iterable[GradebookRow], nb_of: dict[str, str],
+def _upsert_cells(conn, table, ids: _Ids, rows: Iterable[_Record], nb_of: dict[str, str],
                   grades: bool) -> None:
     """One row per (submitted notebook, cell) for every grade (or solution) cell, as nbgrader's
     ``add_submission`` makes them; our values where we have them, nbgrader's defaults else.
@@ -326,7 +353,8 @@ def _upsert_cells(conn, table, ids: _Ids, rows: Iterable[GradebookRow], nb_of: d
                     record["needs_manual_grade"] = True
                 updates.append({"k": rid, **record})
             else:
-                base = {"id": _new_id(), "notebook_id": key[0], "cell_id": cell_id}
+                base: dict[str, object] = {"id": _new_id(), "notebook_id": key[0],
+                                           "cell_id": cell_id}
                 base.update({"manual_score": None, "extra_credit": None} if grades
                             else {"manual_comment": None})
                 inserts.append({**base, **record})

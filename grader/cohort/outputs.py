@@ -72,7 +72,8 @@ ITEMS_HEADER = ["learner", "item", "answer", "read_as", "status", "correct", "po
 
 
 def write_grades(out: Path, rows: list, pseudonymised: bool) -> None:
-    """``grades.csv``: one row per learner."""
+    """``grades.csv``: one row per learner (:class:`~grader.cohort.model.LearnerOutcome`);
+    ``max_score`` is the exercise's total points."""
     header = [h for h in GRADES_HEADER if not (pseudonymised and h == "name")]
     lines = []
     for r in rows:
@@ -103,11 +104,14 @@ def write_items(out: Path, rows: list) -> None:
     write_private(out / "items.csv", csv_text(ITEMS_HEADER, lines))
 
 
-def write_lms(out: Path, rows: list, assignment_id: str, max_score: float) -> None:
+def write_lms(out: Path, rows: list, exercise) -> None:
     """Upload files for Moodle (grading worksheet) and Canvas (gradebook import).
 
-    Problem rows have an empty grade so that an upload never overwrites a grade with nothing.
+    The maximum ("Maximum Grade", "Points Possible") is the exercise's total points, written
+    parts included, so that a hand-marked exercise's grades fit under it. Problem rows have an
+    empty grade so that an upload never overwrites a grade with nothing.
     """
+    assignment_id, max_score = exercise.id, exercise.max_score
     moodle = []
     for r in rows:
         identifier = f"Participant {r.lms_id}" if r.layout == "moodle" and r.lms_id \

@@ -1,6 +1,17 @@
-"""The cohort run, in order: find submissions → grade them in parallel (writing nbgrader's
-autograded copies for formgrader) → apply lateness → update the gradebook → write grades,
-items, LMS files, feedback pages and the report.
+"""The cohort run, as a list of named steps (as nbgrader's converters run preprocessors):
+
+1. ``find submissions`` (:mod:`.intake`): one candidate per learner from every source;
+2. ``plan copies`` (with a course folder): where formgrader's copy of each learner goes;
+3. ``grade`` (:mod:`.grading`, in parallel): read each file once, score it, write its copy;
+4. ``apply lateness`` (:mod:`.late`): penalties and notes from the submission times;
+5. ``name feedback pages``: one safe, unique file name per learner;
+6. ``update gradebook`` (:mod:`.nbgrader_store`): write scores, then read back hand marks;
+7. ``write outputs`` (:mod:`.outputs`, :mod:`.feedback`, :mod:`.report`): grades.csv,
+   items.csv, the LMS files, feedback pages and the trainer's report.
+
+Every step takes the run's state (:class:`Run`) and leaves one
+:class:`~.model.LearnerOutcome` per learner in it; between steps the run stops cleanly on
+Ctrl-C or SIGTERM.
 
 Exit status: 0 everyone graded; 2 some learners (or files) are problems; 1 nothing could be
 done (bad options, unreadable download, gradebook unreachable); 130 stopped by Ctrl-C/SIGTERM
@@ -9,27 +20,28 @@ done (bad options, unreadable download, gradebook unreachable); 130 stopped by C
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 import shutil
 import signal
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import exercise as exercise_mod
+from grader.exercise import Exercise, UnknownExercise, load_released
+
 from . import feedback, nbgrader_store, outputs, report
 from .autograded import CopyTarget
-from .grading import Task, grade_task, init_worker, safe_grade
+from .grading import Task, init_worker, safe_grade
 from .ids import SECRET_NAME, Pseudonymiser, file_slug
-from .intake import IntakeError, gather
+from .intake import Intake, IntakeError, gather
 from .late import DEFAULT_TIMEZONE, LatePolicy, Penalty, describe_lateness, zone
-from .model import Candidate, ItemResult, LearnerResult
+from .model import Candidate, LearnerOutcome
 from .reading import DEFAULT_MAX_BYTES
 from .zipsafe import ZipLimits, ZipRefused
 
@@ -65,47 +77,6 @@ class Options:
     quiet: bool = False
 
 
-@dataclass
-class Row:
-    """One learner in every output."""
-
-    public_id: str
-    name: str | None
-    layout: str
-    status: str
-    problem: str | None = None
-    score: float | None = None
-    raw_score: float | None = None
-    max_score: float = 0.0
-    late_penalty: float = 0.0
-    submitted_at: datetime | None = None
-    late_by: str = ""
-    notes: list[str] = field(default_factory=list)
-    learner_notes: list[str] = field(default_factory=list)
-    items: list[ItemResult] = field(default_factory=list)
-    feedback_file: str = ""
-    lms_id: str | None = None
-    manual_marks: dict[str, float] = field(default_factory=dict)
-    manual_pending: int = 0
-    hints: list[str] = field(default_factory=list)
-
-    @property
-    def submitted_text(self) -> str:
-        return self.submitted_at.strftime("%Y-%m-%d %H:%M:%S UTC") if self.submitted_at else ""
-
-    @property
-    def lms_name(self) -> str:
-        return self.name or self.public_id
-
-    @property
-    def lms_comment(self) -> str:
-        if self.status == "problem":
-            return "Not graded: " + (self.problem or "")
-        if self.status == "to mark":
-            return "Partly marked: written parts still to be marked by hand."
-        return f"Score {self.score:g} out of {self.max_score:g}. See your feedback page."
-
-
 def _say(options: Options, text: str, error: bool = False) -> None:
     if error or not options.quiet:
         print(text, file=sys.stderr, flush=True)
@@ -125,6 +96,26 @@ def _checkpoint(*_: object) -> None:
         raise Stopped()
 
 
+@dataclass
+class Run:
+    """The state one cohort run passes from step to step."""
+
+    options: Options
+    exercise: Exercise
+    out: Path
+    workdir: Path
+    zone: ZoneInfo
+    course_dir: Path | None
+    pseudo: Pseudonymiser | None
+    show_answers: bool
+    intake: Intake = field(default_factory=Intake)
+    outcomes: list[LearnerOutcome] = field(default_factory=list)
+    copies: dict[str, CopyTarget] = field(default_factory=dict)
+
+    def public_id(self, candidate: Candidate) -> str:
+        return self.pseudo.code(candidate.learner_id) if self.pseudo else candidate.learner_id
+
+
 def run(options: Options) -> int:
     """Run the whole cohort grading; return the exit status."""
     old_umask = os.umask(0o077)
@@ -132,46 +123,38 @@ def run(options: Options) -> int:
     previous = signal.signal(signal.SIGTERM, _on_signal)
     workdir: Path | None = None
     try:
-        exercise = exercise_mod.load(options.assignment_id)
+        exercise = load_released(options.assignment_id)
         out = outputs.private_dir(options.out.resolve())
         for stale in out.glob(".work-*"):
             shutil.rmtree(stale, ignore_errors=True)
         workdir = outputs.private_dir(out / f".work-{os.getpid()}")
-        tz = zone(options.timezone)
         course_dir = (options.course_dir or out).resolve() if options.gradebook else None
-        pseudo = _pseudonymiser(options, out, course_dir)
+        state = Run(options=options, exercise=exercise, out=out, workdir=workdir,
+                    zone=zone(options.timezone), course_dir=course_dir,
+                    pseudo=_pseudonymiser(options, out, course_dir),
+                    show_answers=(exercise.show_answers if options.show_answers is None
+                                  else options.show_answers))
         started = time.perf_counter()
-        intake = gather(options.sources, exercise.id, exercise.notebook_name, workdir, tz,
-                        show_names=pseudo is None, layout=options.layout,
-                        limits=options.zip_limits)
-        _say(options, f"Found {len(intake.candidates)} learners "
-                      f"({', '.join(sorted(set(intake.layouts)))} layout).")
-        show = exercise.show_answers if options.show_answers is None else options.show_answers
-        copies = (_copy_targets(options, exercise, intake.candidates, pseudo, course_dir, show)
-                  if course_dir is not None else {})
-        results = _grade_all(options, exercise, intake.candidates, copies)
-        rows = _rows(options, exercise, intake.candidates, results, pseudo)
-        _checkpoint()
-        if options.gradebook:
-            _sync(options, exercise, rows, _db_url(options, course_dir or out))
-        _checkpoint()
-        _write_outputs(options, exercise, out, rows, intake, pseudo, show)
-        problems = sum(r.status == "problem" for r in rows)
-        to_mark = sum(r.status == "to mark" for r in rows)
+        for _name, step in STEPS:
+            step(state)
+            _checkpoint()
+        outcomes = state.outcomes
+        problems = sum(o.status == "problem" for o in outcomes)
+        to_mark = sum(o.status == "to mark" for o in outcomes)
         elsewhere = course_dir is not None and course_dir != out
         _say(options, f"Done in {time.perf_counter() - started:.1f} s: "
-                      f"{len(rows) - problems} graded, {problems} could not be graded"
+                      f"{len(outcomes) - problems} graded, {problems} could not be graded"
                       + (f", {to_mark} with written parts to mark in formgrader" if to_mark
                          else "") + f". Results in {out}"
                       + (f"; formgrader's copies in {course_dir}." if elsewhere else "."))
-        return EXIT_PROBLEMS if problems or intake.rejected else EXIT_OK
+        return EXIT_PROBLEMS if problems or state.intake.rejected else EXIT_OK
     except (KeyboardInterrupt, Stopped):
         _say(options, "Stopped before the end. Nothing is half-written: run the same command "
                       "again to finish (grades already saved are updated, not doubled).",
              error=True)
         return EXIT_INTERRUPTED
-    except (exercise_mod.UnknownExercise, IntakeError, ZipRefused,
-            nbgrader_store.GradebookError, ValueError) as error:
+    except (UnknownExercise, IntakeError, ZipRefused, nbgrader_store.GradebookError,
+            report.ReportError, ValueError) as error:
         _say(options, f"Error: {error}", error=True)
         return EXIT_FATAL
     except OSError as error:
@@ -185,6 +168,177 @@ def run(options: Options) -> int:
         os.umask(old_umask)
 
 
+# ------------------------------------------------------------------------------------------
+# The steps
+# ------------------------------------------------------------------------------------------
+def find_submissions(state: Run) -> None:
+    """One outcome per learner found (not read yet); problems found here are kept."""
+    options = state.options
+    state.intake = gather(options.sources, state.exercise.id, state.exercise.notebook_name,
+                          state.workdir, state.zone, show_names=state.pseudo is None,
+                          layout=options.layout, limits=options.zip_limits)
+    _say(options, f"Found {len(state.intake.candidates)} learners "
+                  f"({', '.join(sorted(set(state.intake.layouts)))} layout).")
+    state.outcomes = [
+        LearnerOutcome(submission=c, exercise=state.exercise, public_id=state.public_id(c),
+                       name=None if state.pseudo else c.name, problem=c.problem,
+                       notes=tuple(c.notes))
+        for c in state.intake.candidates]
+
+
+def plan_copies(state: Run) -> None:
+    """Where each learner's autograded copy goes: <course>/autograded/<student>/<assignment>."""
+    if state.course_dir is None:
+        return
+    from grader.plugins import literal_scoring  # noqa: F401 - imported once, before forking
+
+    from .autograded import claim_mirrors, safe_student_id, timestamp_text
+
+    course_dir, exercise = state.course_dir, state.exercise
+    course_dir.mkdir(mode=outputs.DIR_MODE, parents=True, exist_ok=True)
+    students: dict[str, LearnerOutcome] = {}
+    for index, outcome in enumerate(state.outcomes):
+        if outcome.problem:
+            continue
+        if safe_student_id(outcome.student_id):
+            students[outcome.learner_id] = outcome
+        else:
+            state.outcomes[index] = outcome.update(notes=(
+                *outcome.notes, "No copy for formgrader: the learner's id cannot be used as "
+                                "a folder name."))
+    submitted = course_dir / "submitted"
+    mirror = not any(submitted.is_relative_to(s.resolve()) or s.resolve().is_relative_to(submitted)
+                     for s in state.options.sources)
+    ours = claim_mirrors(course_dir, exercise.id, [o.student_id for o in students.values()]) \
+        if mirror else set()
+    state.copies = {
+        learner: CopyTarget(course_dir, o.student_id, timestamp_text(o.submitted_at),
+                            state.show_answers, pseudonymised=state.pseudo is not None,
+                            mirror=o.student_id in ours)
+        for learner, o in students.items()}
+
+
+def grade(state: Run) -> None:
+    """Read and score every learner's file (in parallel), writing formgrader's copies."""
+    options = state.options
+    tasks = [Task(o, state.copies.get(o.learner_id), options.max_bytes)
+             for o in state.outcomes if not o.problem]
+    graded: dict[str, LearnerOutcome] = {}
+    if tasks:
+        for outcome in _map(options, safe_grade, tasks):
+            graded[outcome.learner_id] = outcome
+    state.outcomes = [graded.get(o.learner_id, o) for o in state.outcomes]
+
+
+def apply_lateness(state: Run) -> None:
+    """Late penalties (from the exercise's total points) and the notes that explain them."""
+    policy = state.options.late
+    for index, outcome in enumerate(state.outcomes):
+        if not outcome.graded:
+            continue
+        seconds = policy.seconds_late(outcome.submitted_at)
+        if seconds > 0:
+            late_by = describe_lateness(seconds)
+            state.outcomes[index] = outcome.update(
+                late_by=late_by,
+                late_penalty=min(outcome.max_score,
+                                 policy.penalty.points(seconds, outcome.max_score)),
+                learner_notes=(*outcome.learner_notes,
+                               f"Submitted {late_by} after the deadline."))
+        elif policy.due is not None and outcome.submitted_at is None:
+            state.outcomes[index] = outcome.update(notes=(
+                *outcome.notes, "No submission time was found, so lateness was not checked."))
+
+
+def name_feedback_pages(state: Run) -> None:
+    """A feedback file per learner: safe everywhere, unique even when ids differ by case."""
+    used: set[str] = set()
+    for index, outcome in enumerate(state.outcomes):
+        name = file_slug(outcome.public_id)
+        while name.casefold() in used:
+            name += "_"
+        used.add(name.casefold())
+        state.outcomes[index] = outcome.update(feedback_file=f"feedback/{name}.html")
+
+
+def update_gradebook(state: Run) -> None:
+    """Write every graded learner to nbgrader's gradebook, then pick up hand marks."""
+    options = state.options
+    if not options.gradebook:
+        return
+    from grader.nbconfig import COURSE_ID
+
+    url = _db_url(options, state.course_dir or state.out)
+    gradebook = nbgrader_store.open_gradebook(url, options.course_id or COURSE_ID)
+    try:
+        _write_gradebook(state, gradebook)
+    except SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", error)).strip().splitlines()[0][:300]
+        raise nbgrader_store.GradebookError(
+            f"Writing to the gradebook failed ({nbgrader_store.hide_password(reason)}). "
+            "Whatever was saved is consistent: run the same command again to finish.") from None
+    finally:
+        gradebook.close()
+
+
+def write_outputs(state: Run) -> None:
+    """grades.csv, items.csv, the LMS files, a feedback page per learner, the report."""
+    options, out, outcomes, exercise = state.options, state.out, state.outcomes, state.exercise
+    pseudo = state.pseudo
+    outputs.write_grades(out, outcomes, pseudonymised=pseudo is not None)
+    outputs.write_run_info(out, exercise.id, pseudonymised=pseudo is not None)
+    outputs.write_items(out, outcomes)
+    outputs.write_lms(out, outcomes, exercise)
+    folder = outputs.private_dir(out / "feedback")
+    wanted = set()
+    for outcome in outcomes:
+        path = out / outcome.feedback_file
+        wanted.add(path.name)
+        outputs.write_private(path, feedback.render(outcome, state.show_answers))
+    for old in folder.glob("*.html"):
+        if old.name not in wanted:
+            old.unlink()
+
+    def when(c: Candidate) -> str:
+        return c.submitted_at.strftime("%Y-%m-%d %H:%M UTC") if c.submitted_at else "time unknown"
+
+    superseded = [{"learner": state.public_id(old), "old": when(old), "kept": when(kept)}
+                  for old, kept in state.intake.superseded]
+    rejected = [{"name": f.name if pseudo is None else "(name hidden)", "reason": f.reason}
+                for f in state.intake.rejected]
+    due = options.late.due
+    context = {
+        "pseudonymised": pseudo is not None,
+        "counts": {"learners": len(outcomes),
+                   "graded": sum(o.status != "problem" for o in outcomes),
+                   "problems": sum(o.status == "problem" for o in outcomes),
+                   "late": sum(bool(o.late_by) for o in outcomes),
+                   "superseded": len(superseded)},
+        "due_text": due.strftime("%Y-%m-%d %H:%M UTC") if due else "none given",
+        "due_set": due is not None,
+        "penalty_text": options.late.penalty.describe(),
+        "problems": [o for o in outcomes if o.status == "problem"],
+        "late": [o for o in outcomes if o.late_by],
+        "superseded": superseded, "rejected": rejected,
+    }
+    outputs.write_private(out / "report.html", report.build(outcomes, exercise, context))
+
+
+#: The run, in order (name, step).
+STEPS: tuple[tuple[str, Callable[[Run], None]], ...] = (
+    ("find submissions", find_submissions),
+    ("plan copies", plan_copies),
+    ("grade", grade),
+    ("apply lateness", apply_lateness),
+    ("name feedback pages", name_feedback_pages),
+    ("update gradebook", update_gradebook),
+    ("write outputs", write_outputs),
+)
+
+
+# ------------------------------------------------------------------------------------------
+# Helpers
+# ------------------------------------------------------------------------------------------
 def _db_url(options: Options, folder: Path) -> str:
     """The gradebook: --db, else gradebook.db in the course folder (DIR unless --course-dir)."""
     return options.db_url or f"sqlite:///{folder / 'gradebook.db'}"
@@ -218,59 +372,24 @@ def _progress(options: Options, total: int, what: str):
                 dynamic_ncols=True, mininterval=0.2)
 
 
-def _copy_targets(options: Options, exercise, candidates: list[Candidate],
-                  pseudo: Pseudonymiser | None, course_dir: Path, show: bool
-                  ) -> dict[str, CopyTarget]:
-    """Where each learner's autograded copy goes: <course>/autograded/<student>/<assignment>."""
-    from grader.plugins import literal_scoring  # noqa: F401 - imported once, before forking
-
-    from .autograded import claim_mirrors, safe_student_id, timestamp_text
-
-    course_dir.mkdir(mode=outputs.DIR_MODE, parents=True, exist_ok=True)
-    students: dict[str, tuple[str, Candidate]] = {}
-    for candidate in candidates:
-        if candidate.problem:
-            continue
-        student = _db_id(pseudo.code(candidate.learner_id) if pseudo else candidate.learner_id)
-        if safe_student_id(student):
-            students[candidate.learner_id] = (student, candidate)
-        else:
-            candidate.notes.append("No copy for formgrader: the learner's id cannot be used "
-                                   "as a folder name.")
-    submitted = course_dir / "submitted"
-    mirror = not any(submitted.is_relative_to(s.resolve()) or s.resolve().is_relative_to(submitted)
-                     for s in options.sources)
-    ours = claim_mirrors(course_dir, exercise.id, [s for s, _ in students.values()]) \
-        if mirror else set()
-    return {learner: CopyTarget(course_dir, student, timestamp_text(c.submitted_at), show,
-                                pseudonymised=pseudo is not None, mirror=student in ours)
-            for learner, (student, c) in students.items()}
-
-
-def _grade_all(options: Options, exercise, candidates: list[Candidate],
-               copies: dict[str, CopyTarget]) -> dict[str, LearnerResult]:
-    tasks = [Task(c.learner_id, c.files[0], copies.get(c.learner_id))
-             for c in candidates if not c.problem]
-    results: dict[str, LearnerResult] = {}
-    if not tasks:
-        return results
+def _map(options: Options, function, tasks: list[Task]):
+    """``function`` over ``tasks`` with a progress bar: in this process for one job, else in a
+    pool of forked workers (results in the order they finish)."""
     jobs = _jobs(options, len(tasks))
     if jobs == 1:
         with _progress(options, len(tasks), "Grading") as bar:
             for task in tasks:
-                results[task.learner_id] = safe_grade(task.learner_id, task.path, exercise,
-                                                      options.max_bytes, task.copy)
+                yield function(task)
                 bar.update(1)
                 _checkpoint()
-        return results
+        return
     context = multiprocessing.get_context("fork")
-    pool = context.Pool(jobs, initializer=init_worker,
-                        initargs=(exercise.id, options.max_bytes))
+    pool = context.Pool(jobs, initializer=init_worker)
     try:
         with _progress(options, len(tasks), "Grading") as bar:
             chunk = max(1, min(32, len(tasks) // (jobs * 8)))
-            for result in pool.imap_unordered(grade_task, tasks, chunksize=chunk):
-                results[result.learner_id] = result
+            for result in pool.imap_unordered(function, tasks, chunksize=chunk):
+                yield result
                 bar.update(1)
                 _checkpoint()
         pool.close()
@@ -279,173 +398,27 @@ def _grade_all(options: Options, exercise, candidates: list[Candidate],
         raise
     finally:
         pool.join()
-    return results
 
 
-def _rows(options: Options, exercise, candidates: list[Candidate],
-          results: dict[str, LearnerResult], pseudo: Pseudonymiser | None) -> list[Row]:
-    rows = []
-    policy = options.late
-    total = exercise.max_score + exercise.manual_max_score
-    for candidate in candidates:
-        public = pseudo.code(candidate.learner_id) if pseudo else candidate.learner_id
-        row = Row(public_id=public, name=None if pseudo else candidate.name,
-                  layout=candidate.layout, status="problem", max_score=total,
-                  submitted_at=candidate.submitted_at, notes=list(candidate.notes),
-                  lms_id=candidate.lms_id)
-        result = results.get(candidate.learner_id)
-        if candidate.problem or result is None or result.problem:
-            row.problem = candidate.problem or (result.problem if result else "Not graded.")
-            if result:
-                row.notes.extend(result.notes)
-            rows.append(row)
-            continue
-        row.status = "graded"
-        row.items = result.items
-        row.hints = result.hints
-        row.notes.extend(result.notes)
-        row.raw_score = result.score or 0.0
-        seconds = policy.seconds_late(candidate.submitted_at)
-        if seconds > 0:
-            row.late_by = describe_lateness(seconds)
-            row.late_penalty = min(total, policy.penalty.points(seconds, total))
-            row.learner_notes.append(f"Submitted {row.late_by} after the deadline.")
-        elif policy.due is not None and candidate.submitted_at is None:
-            row.notes.append("No submission time was found, so lateness was not checked.")
-        row.manual_pending = sum(i.manual for i in row.items)
-        _settle(row)
-        rows.append(row)
-    _assign_feedback_files(rows)
-    return rows
-
-
-def _settle(row: Row) -> None:
-    """Score after penalty (never below 0, as ``nbgrader export`` does); hand-marked parts."""
-    manual = sum(row.manual_marks.values())
-    row.manual_pending = sum(i.manual and i.item_id not in row.manual_marks for i in row.items)
-    auto = sum(i.points for i in row.items if not i.manual)
-    row.raw_score = round(auto + manual, 6)
-    row.score = round(max(0.0, row.raw_score - row.late_penalty), 6)
-    if row.manual_pending:
-        row.status = "to mark"
-
-
-def _assign_feedback_files(rows: list[Row]) -> None:
-    used: set[str] = set()
-    for row in rows:
-        name = file_slug(row.public_id)
-        while name.casefold() in used:
-            name += "_"
-        used.add(name.casefold())
-        row.feedback_file = f"feedback/{name}.html"
-
-
-def _db_id(public_id: str) -> str:
-    """nbgrader's student ids hold at most 128 characters; longer ones get a hashed tail."""
-    if len(public_id) <= 128:
-        return public_id
-    return public_id[:110] + "-" + hashlib.sha256(public_id.encode()).hexdigest()[:12]
-
-
-def _sync(options: Options, exercise, rows: list[Row], url: str) -> None:
-    from grader.nbconfig import COURSE_ID
-
-    gradebook = nbgrader_store.open_gradebook(url, options.course_id or COURSE_ID)
-    try:
-        _write_gradebook(options, exercise, rows, gradebook)
-    except SQLAlchemyError as error:
-        reason = str(getattr(error, "orig", error)).strip().splitlines()[0][:300]
-        raise nbgrader_store.GradebookError(
-            f"Writing to the gradebook failed ({nbgrader_store.hide_password(reason)}). "
-            "Whatever was saved is consistent: run the same command again to finish.") from None
-    finally:
-        gradebook.close()
-
-
-def _write_gradebook(options: Options, exercise, rows: list[Row], gradebook) -> None:
+def _write_gradebook(state: Run, gradebook) -> None:
     """Structure, grades in batches, then any hand marks already given in formgrader."""
+    options, exercise = state.options, state.exercise
     nbgrader_store.ensure_assignment(gradebook, exercise, options.late.due)
-    grade_cells = exercise.grade_cells
-    answer_cells = exercise.answer_cells
-    records = []
-    for row in rows:
-        if row.status == "problem":
-            continue
-        first, last = _split_name(row.name)
-        records.append(nbgrader_store.GradebookRow(
-            student_id=_db_id(row.public_id), first_name=first, last_name=last,
-            timestamp=row.submitted_at.astimezone(UTC).replace(tzinfo=None)
-            if row.submitted_at else None,
-            late_penalty=row.late_penalty,
-            grades={grade_cells[i.item_id]: (None if i.manual else i.points)
-                    for i in row.items if i.item_id in grade_cells},
-            comments={answer_cells[i.item_id]: "No response."
-                      if i.status == "unanswered" else None
-                      for i in row.items if i.item_id in answer_cells}))
-    with _progress(options, len(records), "Gradebook") as bar:
+    graded = [o for o in state.outcomes if o.graded]
+    with _progress(options, len(graded), "Gradebook") as bar:
         def progress(count: int) -> None:
             bar.update(count)
             _checkpoint()
 
-        nbgrader_store.write(gradebook, exercise, records, progress=progress,
+        nbgrader_store.write(gradebook, exercise, graded, progress=progress,
                              batch_size=options.batch_size)
     if exercise.manual_items:
         cells = {item.grade_cell: item.id for item in exercise.manual_items}
         marks = nbgrader_store.manual_scores(gradebook, exercise,
-                                             [r.student_id for r in records])
-        for row in rows:
-            if row.status == "problem":
+                                             [o.student_id for o in graded])
+        for index, outcome in enumerate(state.outcomes):
+            if not outcome.graded or outcome.scored is None:
                 continue
-            found = marks.get(_db_id(row.public_id), {})
-            row.manual_marks = {cells[c]: v for c, v in found.items() if c in cells}
-            row.status = "graded"
-            _settle(row)
-
-
-def _split_name(name: str | None) -> tuple[str | None, str | None]:
-    if not name:
-        return None, None
-    parts = name.rsplit(" ", 1)
-    first, last = (parts[0], parts[1]) if len(parts) == 2 else (None, parts[0])
-    return (first[:128] if first else None), last[:128]
-
-
-def _write_outputs(options: Options, exercise, out: Path, rows: list[Row], intake,
-                   pseudo: Pseudonymiser | None, show_answers: bool) -> None:
-    outputs.write_grades(out, rows, pseudonymised=pseudo is not None)
-    outputs.write_run_info(out, exercise.id, pseudonymised=pseudo is not None)
-    outputs.write_items(out, rows)
-    outputs.write_lms(out, rows, exercise.id, exercise.max_score)
-    folder = outputs.private_dir(out / "feedback")
-    wanted = set()
-    for row in rows:
-        path = out / row.feedback_file
-        wanted.add(path.name)
-        outputs.write_private(path, feedback.render(row, exercise, show_answers))
-    for old in folder.glob("*.html"):
-        if old.name not in wanted:
-            old.unlink()
-    code = (lambda c: pseudo.code(c.learner_id)) if pseudo else (lambda c: c.learner_id)
-
-    def when(c: Candidate) -> str:
-        return c.submitted_at.strftime("%Y-%m-%d %H:%M UTC") if c.submitted_at else "time unknown"
-
-    superseded = [{"learner": code(old), "old": when(old), "kept": when(kept)}
-                  for old, kept in intake.superseded]
-    rejected = [{"name": f.name if pseudo is None else "(name hidden)", "reason": f.reason}
-                for f in intake.rejected]
-    due = options.late.due
-    context = {
-        "pseudonymised": pseudo is not None,
-        "counts": {"learners": len(rows), "graded": sum(r.status != "problem" for r in rows),
-                   "problems": sum(r.status == "problem" for r in rows),
-                   "late": sum(bool(r.late_by) for r in rows),
-                   "superseded": len(superseded)},
-        "due_text": due.strftime("%Y-%m-%d %H:%M UTC") if due else "none given",
-        "due_set": due is not None,
-        "penalty_text": options.late.penalty.describe(),
-        "problems": [r for r in rows if r.status == "problem"],
-        "late": [r for r in rows if r.late_by],
-        "superseded": superseded, "rejected": rejected,
-    }
-    outputs.write_private(out / "report.html", report.build(rows, exercise, context))
+            found = marks.get(outcome.student_id, {})
+            given = {cells[c]: v for c, v in found.items() if c in cells}
+            state.outcomes[index] = outcome.update(scored=outcome.scored.with_marks(given))

@@ -11,6 +11,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 LARGE = 8 << 20
 DEFAULT_MAX_BYTES = 512 << 20
@@ -86,7 +87,7 @@ def read_submission(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResul
     return _to_v4(raw, result)
 
 
-def _to_v4(raw: object, result: ReadResult) -> ReadResult:
+def _to_v4(raw: Any, result: ReadResult) -> ReadResult:
     if not isinstance(raw, dict) or not ("cells" in raw or "worksheets" in raw):
         result.problem = ("This file holds data, but not a Jupyter notebook. Ask the learner "
                           "to submit the .ipynb file of the exercise.")

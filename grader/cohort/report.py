@@ -12,8 +12,9 @@ import math
 
 import pandas as pd
 
+from grader.render import environment, framework_names, points
+
 from . import stats
-from .render import environment, framework_names, points
 
 
 def _png(figure) -> str:
@@ -23,8 +24,17 @@ def _png(figure) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
+class ReportError(RuntimeError):
+    """The report cannot be drawn (the plotting library is not installed)."""
+
+
 def _plots(distribution: pd.Series, table: pd.DataFrame, labels: dict[str, str]) -> dict:
-    import matplotlib
+    try:
+        import matplotlib
+    except ImportError:
+        raise ReportError(
+            "The trainer's report needs matplotlib, which an assessor's install includes: "
+            "pip install 'posting-with-care[assessor]'.") from None
 
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
@@ -35,7 +45,7 @@ def _plots(distribution: pd.Series, table: pd.DataFrame, labels: dict[str, str])
     axis.set_xlabel("Score (points)")
     axis.set_ylabel("Learners")
     axis.set_xticks(list(distribution.index))
-    axis.yaxis.get_major_locator().set_params(integer=True)
+    axis.yaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]
     axis.spines[["top", "right"]].set_visible(False)
     histogram = _png(figure)
     plt.close(figure)
@@ -71,7 +81,8 @@ def _rule_key(item) -> str | None:
 
 
 def build(rows: list, exercise, context: dict) -> str:
-    """The HTML report for graded ``rows`` (pipeline rows), with run ``context``."""
+    """The HTML report for ``rows`` (learner outcomes), with run ``context``; scores are out of
+    the exercise's total points."""
     rules, principles = framework_names()
     by_id = {i.id: i for i in exercise.items}
     order = [i.id for i in exercise.auto_items]

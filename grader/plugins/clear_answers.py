@@ -14,7 +14,7 @@ import re
 from nbgrader import utils
 from nbgrader.preprocessors import ClearSolutions
 
-from course.answers import bindings
+from course.answer_language import bindings
 
 _LINE = re.compile(r"""^(\s*)([A-Za-z_]\w*)\s*=\s*(["']).*\3\s*(#.*)?$""")
 
@@ -25,7 +25,7 @@ def blank_answer_lines(source: str) -> str | None:
     for line in source.splitlines():
         match = _LINE.match(line)
         found = bindings(line.strip()) if match else []
-        if found and found[0].raw is not None:
+        if match and found and found[0].raw is not None:
             lines.append(f'{match[1]}{match[2]} = "?"')
             answers += 1
         elif not line.strip() or line.lstrip().startswith("#"):

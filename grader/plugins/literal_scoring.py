@@ -22,9 +22,10 @@ from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Bool, Unicode
 
 from grader import settings
+from grader.exercise import Exercise, UnknownExercise, load_exercise
 from grader.feedback import hints_html, item_feedback
-from grader.items import Assignment, Item, UnknownAssignment, load_assignment
-from grader.scoring import NotebookScore, policy_hints, read_answers, score_notebook
+from grader.items import Item
+from grader.scoring import NotebookScore, score_notebook
 
 # the notebook's own set-up and check lines: hidden in feedback even when metadata was stripped
 _COURSE_CODE = re.compile(r"course\.answers|^\s*check(_all|_policy)?\(", re.M)
@@ -58,19 +59,20 @@ def grade_cell(grade_id: str, points: float, source: str):
     return cell
 
 
-def score_cells(nb, assignment: Assignment, show: bool, result: NotebookScore | None = None,
+def score_cells(nb, assignment: Exercise, show: bool, result: NotebookScore | None = None,
                 log: logging.Logger | None = None) -> NotebookScore:
     """What autograde does to a notebook here (used by :class:`LiteralScoring` and by the
     cohort command's ``autograded/`` copies): put back deleted grade cells, then give each grade
     cell one output with its points and feedback, and every other code cell none.
 
     ``nb`` is a ``NotebookNode``, changed in place. ``result`` is the notebook's score when the
-    caller has it already; otherwise the notebook is scored here.
+    caller has it already (the cohort command read the file once); otherwise the notebook is
+    read and scored here, once.
     """
-    restore_grade_cells(nb, assignment, log or _LOG)
     if result is None:
         result = score_notebook(nb, assignment)
-    hints = policy_hints(nb, assignment) if assignment.check_cell else []
+    restore_grade_cells(nb, assignment, result, log or _LOG)
+    hints = list(result.hints) if assignment.check_cell else []
     items = {item.grade_cell: item for item in assignment.auto_items}
     written = {item.grade_cell: item for item in assignment.manual_items}
     for cell in nb.cells:
@@ -101,21 +103,21 @@ def _write(cell, item: Item, result: NotebookScore, show: bool) -> None:
                             "correct": score.correct}
 
 
-def restore_grade_cells(nb, assignment: Assignment, log: logging.Logger = _LOG) -> None:
-    """Put back grade cells the learner deleted, so that every item gets its mark."""
+def restore_grade_cells(nb, assignment: Exercise, result: NotebookScore,
+                        log: logging.Logger = _LOG) -> None:
+    """Put back grade cells the learner deleted (after the answer ``result`` found), so that
+    every item gets its mark."""
     present = {
         cell.metadata.nbgrader["grade_id"]
         for cell in nb.cells
         if utils.is_grade(cell) and "grade_id" in cell.metadata.get("nbgrader", {})
     }
-    missing = [item for item in assignment.auto_items if item.grade_cell not in present]
-    answers = read_answers(nb, assignment) if missing else {}
     inserts = []
     for order, item in enumerate(assignment.auto_items):
         if item.grade_cell in present:
             continue
         log.warning("Grade cell %s was missing: put back", item.grade_cell)
-        where = answers[item.id].cell_index
+        where = result.item(item.id).cell_index
         source = f'from course.answers import check\ncheck("{item.variable}")'
         cell = grade_cell(item.grade_cell, item.points, source)
         inserts.append((len(nb.cells) if where is None else where + 1, order, cell))
@@ -138,13 +140,14 @@ class LiteralScoring(NbGraderPreprocessor):
         help="Show the correct answer in feedback. None: use grader.settings (default hidden).",
     ).tag(config=True)
 
-    keys_dir = Unicode("", help="Folder of answer keys (default: grader/keys).").tag(config=True)
+    keys_dir = Unicode("", help="Folder of answer keys (default: grader/keys, or the course "
+                                "folder's, see grader.locations).").tag(config=True)
 
     def preprocess(self, nb, resources):
         assignment_id = resources["nbgrader"]["assignment"]
         try:
-            assignment = load_assignment(assignment_id, self.keys_dir or None)
-        except UnknownAssignment:
+            assignment = load_exercise(assignment_id, self.keys_dir or None)
+        except UnknownExercise:
             self.log.warning("No key for %s in grader/keys: running it with Execute", assignment_id)
             return Execute(parent=self.parent).preprocess(nb, resources)
         show = settings.show_correct_answers(assignment.id, self.show_correct_answer)

@@ -37,8 +37,9 @@ def box(kind: str, title: str | Markup, *parts: str | Markup, role: str | None =
 
 
 def rule_name(rule: Rule) -> str:
-    """'Rule 1: Never share anything about a client online' (the policy point is number 6)."""
-    return f"Rule {rule.number}: {rule.title}"
+    """'Rule 1: Never share anything about a client online' (the policy point is number 6);
+    the wording is the framework's own (:attr:`Rule.name`)."""
+    return rule.name
 
 
 def rule_line(rule: Rule) -> Markup:

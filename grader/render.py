@@ -1,16 +1,22 @@
-"""Shared HTML rendering: one autoescaping Jinja environment, names of rules and principles."""
+"""HTML rendering for the grader: one autoescaping Jinja environment over the course's templates
+(the cohort's pages in ``grader/cohort/templates``, the shared item-feedback template in
+``grader/templates/items``), and the names of rules and principles for them."""
 
 from __future__ import annotations
 
 from functools import cache
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from course.catalogue import wording
 
 
 @cache
 def environment() -> Environment:
     """The template environment; every value is HTML-escaped unless marked safe."""
-    env = Environment(loader=PackageLoader("grader.cohort", "templates"),
+    loader = ChoiceLoader([PackageLoader("grader.cohort", "templates"),
+                           PackageLoader("grader", "templates/items")])
+    env = Environment(loader=loader,
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
@@ -27,12 +33,6 @@ def points(value: float | None) -> str:
     return f"{value:g}"
 
 
-@cache
 def framework_names() -> tuple[dict[str, str], dict[str, str]]:
-    """Rule id → 'Rule 1: title' and principle id → name, from the course's framework data."""
-    from course.catalogue.scenarios import load_framework
-
-    framework = load_framework()
-    rules = {r.id: f"Rule {r.number}: {r.title}" for r in framework.rules}
-    principles = {p.id: p.name for p in framework.principles}
-    return rules, principles
+    """Rule id → 'Rule 1: title' and principle id → name (:mod:`course.catalogue.wording`)."""
+    return wording.rule_names(), wording.principle_names()
