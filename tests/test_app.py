@@ -102,7 +102,7 @@ def test_every_page_in_sequence_has_a_title() -> None:
 
 # --- the learner's exercise copy ---------------------------------------------------------------
 def test_answers_are_written_as_literal_lines_into_the_learners_own_copy(learner_home) -> None:
-    from grader.items import load_assignment
+    from grader.exercise import load_exercise
     from grader.scoring import score_notebook
 
     path = exercise_copy.ensure_copy("ex01_classify_posts")
@@ -117,7 +117,7 @@ def test_answers_are_written_as_literal_lines_into_the_learners_own_copy(learner
     sources = [c.source for c in nb.cells if c.cell_type == "code"]
     assert 'post_07 = "acceptable"' in sources
     assert not any("not acceptable" in s and "post_07 =" in s for s in sources)
-    scored = score_notebook(nb, load_assignment("ex01_classify_posts"))
+    scored = score_notebook(nb, load_exercise("ex01_classify_posts"))
     item = scored.item("post_07")
     assert (item.status, item.value) == ("answered", "acceptable")
     assert exercise_copy.progress("ex01_classify_posts") == (1, 24)

@@ -18,13 +18,13 @@ from artifacts import REPO
 from conftest import AppHolder, code_text_in, open_app_page
 from playwright.sync_api import Browser, Page, expect
 
-from grader.items import load_assignment
+from grader.exercise import load_exercise
 
 pytestmark = pytest.mark.browser
 
 EXERCISE = "ex02_rules_and_responses"
 RIGHT_FIRST = 15  # the first 15 items answered rightly, the others wrongly
-ITEMS = [item for item in load_assignment(EXERCISE).items if not item.manual]
+ITEMS = [item for item in load_exercise(EXERCISE).items if not item.manual]
 
 
 def planned_answers() -> dict[str, str]:
