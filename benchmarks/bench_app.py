@@ -41,6 +41,8 @@ import labdriver  # noqa: E402
 import labserver  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from course.app import site  # noqa: E402
+
 LESSON = "03-never-disclose"
 FIRST_WIDGET = ".pwc-classify .pwc-verdict input[type=radio]"
 CHROMIUM = os.environ.get("PWC_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -66,14 +68,18 @@ def first_widget_seconds(browser, url: str, *, lab: bool = False) -> float:
         context.close()
 
 
-def wait_for_pool(server: appserver.AppServer, page: str, timeout: float = 300) -> None:
+def wait_for_pools(server: appserver.AppServer, lesson_fills: int, timeout: float = 300) -> None:
+    """Wait until every page's pool has been filled once and the lesson's ``lesson_fills``
+    times (each load takes its ready kernel; Voilà then fills the pool again)."""
+    pages = len(site.all_pages())
     deadline = time.monotonic() + timeout
-    pattern = f"Kernel pool of {page}.ipynb is filled"
     while time.monotonic() < deadline:
-        if server.log.read_text(encoding="utf-8", errors="replace").count(pattern):
+        log = server.log.read_text(encoding="utf-8", errors="replace")
+        filled = re.findall(r"Kernel pool of (\S+)\.ipynb is filled", log)
+        if len(set(filled)) >= pages and filled.count(LESSON) >= lesson_fills:
             return
         time.sleep(0.5)
-    raise RuntimeError(f"the kernel pool of {page} was not filled:\n{server.log_tail()}")
+    raise RuntimeError(f"the kernel pools were not filled:\n{server.log_tail()}")
 
 
 def time_app(browser, work: Path, repeats: int, warm: bool) -> list[float]:
@@ -87,8 +93,8 @@ def time_app(browser, work: Path, repeats: int, warm: bool) -> list[float]:
     try:
         for _ in range(repeats):
             if warm:
-                wait_for_pool(server, LESSON)
-                time.sleep(2)  # let the refilled pool's kernel settle, as a learner reading would
+                wait_for_pools(server, lesson_fills=len(times) + 1)
+                time.sleep(3)  # the machine settles, as it would while a learner reads
             times.append(first_widget_seconds(browser, server.page_url(LESSON)))
     finally:
         appserver.stop(server)
