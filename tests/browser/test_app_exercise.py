@@ -10,6 +10,7 @@ import csv
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -53,6 +54,14 @@ def choose(page: Page, name: str, value: str) -> None:
 
 def copy_on_disk(app: AppHolder, exercise: str = EXERCISE, attempt: int = 1) -> Path:
     return app.learner_home / "exercises" / exercise / f"attempt-{attempt}" / f"{exercise}.ipynb"
+
+
+def wait_until_saved(path: Path, text: str, seconds: float = 30) -> None:
+    """The app saves each change as it arrives; wait for the last keystroke's save."""
+    deadline = time.monotonic() + seconds
+    while text not in path.read_text(encoding="utf-8"):
+        assert time.monotonic() < deadline, f"{text!r} was not saved in {path}"
+        time.sleep(0.2)
 
 
 def test_exercise_answered_through_widgets_is_marked_by_the_cohort_command(
@@ -145,8 +154,7 @@ def test_keyboard_only_answers_and_a_written_part(page: Page, app: AppHolder) ->
                        "profile; I never connect with clients on either.")
     expect(page.locator(".pwc-save-status")).to_contain_text("Saved")
     copy = copy_on_disk(app, "ex03_social_media_policy")
-    text = copy.read_text(encoding="utf-8")
-    assert "I never connect with clients on either." in text
+    wait_until_saved(copy, "I never connect with clients on either.")
     open_app_page(page, app, "ex02_rules_and_responses")
     group = page.locator(f".pwc-answer-{ITEMS[1].variable} [role=radiogroup]")
     expect(group).to_have_attribute("aria-labelledby", re.compile(".+"))
@@ -156,8 +164,7 @@ def test_keyboard_only_answers_and_a_written_part(page: Page, app: AppHolder) ->
     expect(radios.nth(1)).to_be_checked()
     expect(page.locator(".pwc-save-status")).to_contain_text("Saved")
     value = list(ITEMS[1].format.choices())[1]
-    assert f'{ITEMS[1].variable} = \\"{value}\\"' in copy_on_disk(app, attempt=2).read_text(
-        encoding="utf-8")
+    wait_until_saved(copy_on_disk(app, attempt=2), f'{ITEMS[1].variable} = \\"{value}\\"')
 
 
 def test_everything_is_still_there_after_the_server_restarts(page: Page, app: AppHolder) -> None:
