@@ -64,7 +64,7 @@ def test_readme_opens_with_the_two_commands() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     first_block = readme.split("```")[1]
     commands = [line.split("#")[0].strip() for line in first_block.strip().splitlines()]
-    assert commands == ["make course", "make test"]
+    assert commands[:2] == ["make course", "make test"]
 
 
 def test_ci_runs_make_test() -> None:
