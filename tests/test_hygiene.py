@@ -63,7 +63,8 @@ def test_no_learner_records_tracked() -> None:
 def test_readme_opens_with_the_two_commands() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     first_block = readme.split("```")[1]
-    assert "make lab" in first_block and "make test" in first_block
+    commands = [line.split("#")[0].strip() for line in first_block.strip().splitlines()]
+    assert commands[:2] == ["make course", "make test"]
 
 
 def test_ci_runs_make_test() -> None:

@@ -88,9 +88,8 @@ def choose_port(ip: str) -> int:
 
 
 def voila_args(pages: Path, ip: str, port: int, token: str, extra: list[str]) -> list[str]:
-    return [
-        str(pages),
-        "--no-browser",
+    """Voilà's command line; an option in ``extra`` replaces the app's default for it."""
+    defaults = [
         f"--Voila.ip={ip}",
         f"--Voila.port={port}",
         "--Voila.port_retries=0",
@@ -100,8 +99,10 @@ def voila_args(pages: Path, ip: str, port: int, token: str, extra: list[str]) ->
         "--VoilaConfiguration.preheat_kernel=True",
         "--VoilaConfiguration.default_pool_size=1",
         "--VoilaConfiguration.template=posting-with-care",
-        *extra,
     ]
+    given = {arg.partition("=")[0] for arg in extra}
+    kept = [arg for arg in defaults if arg.partition("=")[0] not in given]
+    return [str(pages), "--no-browser", *kept, *extra]
 
 
 def home_url(ip: str, port: int, token: str) -> str:

@@ -27,7 +27,8 @@ from typing import Any
 
 import nbformat
 
-from course import answers
+from course import answer_language as language
+from course import answers  # only to read the released set-up cell's arguments
 from course.runtime import private
 
 EXERCISES_DIR = Path(__file__).resolve().parents[2] / "exercises"
@@ -39,7 +40,7 @@ class Spec:
     """What the released notebook says about its answers (no key: the released file has none)."""
 
     exercise_id: str
-    formats: dict[str, answers.AnswerFormat]
+    formats: dict[str, language.AnswerFormat]
     policy: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
@@ -71,7 +72,7 @@ def spec(exercise_id: str) -> Spec:
     _, formats, policy = found
     return Spec(
         exercise_id,
-        {name: answers.AnswerFormat.parse(fmt) for name, fmt in formats.items()},
+        {name: language.AnswerFormat.parse(fmt) for name, fmt in formats.items()},
         dict(policy or {}),
     )
 
@@ -174,7 +175,7 @@ def write_policy(path: Path, section_id: str, text: str) -> None:
     for cell in nb.cells:
         if cell.cell_type == "markdown" and _grade_id(cell) == section_id:
             heading = policy_heading(cell.source)
-            words = text.strip() or answers.POLICY_STUB
+            words = text.strip() or language.POLICY_STUB
             cell.source = f"{heading}\n{words}" if heading else words
             _write(path, nb)
             return
@@ -184,14 +185,14 @@ def write_policy(path: Path, section_id: str, text: str) -> None:
 def current_answers(path: Path, the_spec: Spec) -> dict[str, str | None]:
     """Each answer name -> its canonical answer (None when unanswered or unreadable)."""
     nb = read(path)
-    found: dict[str, answers.Binding] = {}
+    found: dict[str, language.Binding] = {}
     for cell in nb.cells:
         if cell.cell_type == "code":
-            for binding in answers.bindings(cell.source, the_spec.formats):
+            for binding in language.bindings(cell.source, the_spec.formats):
                 found[binding.name] = binding
     result: dict[str, str | None] = {}
     for name, fmt in the_spec.formats.items():
-        status, value, _ = answers.read_status(name, fmt, found.get(name))
+        status, value, _ = language.read_status(name, fmt, found.get(name))
         result[name] = value if status == "answered" else None
     return result
 
@@ -202,7 +203,7 @@ def current_policy(path: Path, the_spec: Spec) -> dict[str, str]:
     texts = {section: "" for section in the_spec.policy}
     for cell in nb.cells:
         if cell.cell_type == "markdown" and _grade_id(cell) in texts:
-            texts[_grade_id(cell)] = answers.policy_text(cell.source)
+            texts[_grade_id(cell)] = language.policy_text(cell.source)
     return texts
 
 

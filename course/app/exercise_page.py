@@ -22,7 +22,7 @@ import ipywidgets as widgets
 from markupsafe import Markup
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-from course import answers
+from course import answer_language as language
 from course.app import exercise_copy, marking, settings, submit
 from course.catalogue import bank
 from course.runtime import progress
@@ -92,7 +92,7 @@ def question_label(source: str) -> str:
     return match[1] if match else ""
 
 
-def choice_options(fmt: answers.AnswerFormat, letters: dict[str, str]) -> list[tuple[str, str]]:
+def choice_options(fmt: language.AnswerFormat, letters: dict[str, str]) -> list[tuple[str, str]]:
     if fmt.kind == "rule":
         rules = bank.rules()
         return [(feedback.rule_name(rules[r]), r) for r in fmt.choices()]
@@ -110,8 +110,8 @@ def first_sentence(text: str) -> str:
     return sentence[:1].lower() + sentence[1:] + "."
 
 
-def group_label(name: str, question: str, fmt: answers.AnswerFormat) -> str:
-    item = answers.label(name).split(" (")[0]
+def group_label(name: str, question: str, fmt: language.AnswerFormat) -> str:
+    item = language.label(name).split(" (")[0]
     if fmt.kind == "verdict":
         return f"{item}: your verdict"
     if fmt.kind == "letter":
@@ -307,9 +307,9 @@ class ExercisePage(widgets.VBox):
 
     def _unanswered(self) -> tuple[list[str], list[str]]:
         chosen = exercise_copy.current_answers(self.path, self.spec)
-        todo = [answers.label(name) for name, value in chosen.items() if value is None]
+        todo = [language.label(name) for name, value in chosen.items() if value is None]
         texts = exercise_copy.current_policy(self.path, self.spec)
-        hints = answers.policy_gaps(texts, self.spec.policy) if self.spec.policy else []
+        hints = language.policy_gaps(texts, self.spec.policy) if self.spec.policy else []
         return todo, hints
 
     def _check(self, _button: widgets.Button | None = None) -> None:

@@ -18,6 +18,7 @@ from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
 HOME_PAGE = "voila/render/home.ipynb"
 LEFT_OUT = (TornadoVoilaTreeHandler, VoilaContentsHandler)
+NOT_ON_PAGES = ("@jupyter/nbgrader", "@jupyter-notebook/lab-extension")
 
 
 class CourseVoila(Voila):
@@ -41,6 +42,9 @@ class CourseVoila(Voila):
         # No file is handed out as a file: pages are rendered, everything else is refused.
         self.voila_configuration.file_allowlist = []
         self.voila_configuration.file_denylist = [r".*"]
+        # JupyterLab extensions that have no place on a page (and fail there) are not loaded.
+        if not self.voila_configuration.extension_denylist:
+            self.voila_configuration.extension_denylist = list(NOT_ON_PAGES)
 
     def start(self) -> None:
         if self.open_on_start:

@@ -10,6 +10,7 @@ import csv
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -55,6 +56,14 @@ def copy_on_disk(app: AppHolder, exercise: str = EXERCISE, attempt: int = 1) -> 
     return app.learner_home / "exercises" / exercise / f"attempt-{attempt}" / f"{exercise}.ipynb"
 
 
+def wait_until_saved(path: Path, text: str, seconds: float = 30) -> None:
+    """The app saves each change as it arrives; wait for the last keystroke's save."""
+    deadline = time.monotonic() + seconds
+    while text not in path.read_text(encoding="utf-8"):
+        assert time.monotonic() < deadline, f"{text!r} was not saved in {path}"
+        time.sleep(0.2)
+
+
 def test_exercise_answered_through_widgets_is_marked_by_the_cohort_command(
     page: Page, app: AppHolder, tmp_path: Path
 ) -> None:
@@ -92,13 +101,16 @@ def test_exercise_answered_through_widgets_is_marked_by_the_cohort_command(
     assert float(row["max_score"]) == len(ITEMS)
 
 
-def test_mark_my_exercise_shows_feedback_then_a_new_attempt(page: Page, app: AppHolder) -> None:
+def test_mark_my_exercise_shows_feedback_then_a_new_attempt(page: Page, app: AppHolder,
+                                                            screenshots: Path) -> None:
     page.get_by_role("button", name="Mark my exercise").click()
     expect(page.locator(".pwc-mark-result")).to_contain_text(
         f"Your mark: {RIGHT_FIRST} of {len(ITEMS)}", timeout=120_000)
     expect(page.locator("iframe.pwc-feedback-frame")).to_be_visible()
     frame = page.frame_locator("iframe.pwc-feedback-frame")
     expect(frame.locator("body")).to_contain_text(str(RIGHT_FIRST))
+    page.locator(".pwc-mark-result").scroll_into_view_if_needed()
+    page.screenshot(path=screenshots / "app" / f"{EXERCISE}-marked.png")
     first = ITEMS[0].variable
     expect(page.locator(f".pwc-answer-{first} input[type=radio]").first).to_be_disabled()
     open_app_page(page, app, "home")
@@ -134,12 +146,35 @@ def test_submit_gives_the_learners_own_file_to_download(page: Page, app: AppHold
     expect(page.locator(".pwc-answer-post_02 input[type=radio]").first).to_be_disabled()
 
 
+def test_keyboard_only_answers_and_a_written_part(page: Page, app: AppHolder) -> None:
+    open_app_page(page, app, "ex03_social_media_policy")
+    part = page.locator(".pwc-policy-part textarea").first
+    part.focus()
+    page.keyboard.type("I keep a professional page for my practice and a private personal "
+                       "profile; I never connect with clients on either.")
+    expect(page.locator(".pwc-save-status")).to_contain_text("Saved")
+    copy = copy_on_disk(app, "ex03_social_media_policy")
+    wait_until_saved(copy, "I never connect with clients on either.")
+    open_app_page(page, app, "ex02_rules_and_responses")
+    group = page.locator(f".pwc-answer-{ITEMS[1].variable} [role=radiogroup]")
+    expect(group).to_have_attribute("aria-labelledby", re.compile(".+"))
+    radios = group.locator("input[type=radio]")
+    radios.first.focus()
+    page.keyboard.press("ArrowDown")
+    expect(radios.nth(1)).to_be_checked()
+    expect(page.locator(".pwc-save-status")).to_contain_text("Saved")
+    value = list(ITEMS[1].format.choices())[1]
+    wait_until_saved(copy_on_disk(app, attempt=2), f'{ITEMS[1].variable} = \\"{value}\\"')
+
+
 def test_everything_is_still_there_after_the_server_restarts(page: Page, app: AppHolder) -> None:
     app.restart()
     open_app_page(page, app, "home")
     expect(page.locator("tr[data-exercise='ex01_classify_posts'] .pwc-state")).to_contain_text(
         "Submitted on")
     expect(page.locator(f"tr[data-exercise='{EXERCISE}'] .pwc-state")).to_have_text(
-        f"1 of {len(ITEMS)} answered")
+        f"2 of {len(ITEMS)} answered")
+    expect(page.locator("tr[data-exercise='ex03_social_media_policy'] .pwc-state")).to_have_text(
+        "1 of 7 answered")
     open_app_page(page, app, EXERCISE)
     expect(page.locator(f".pwc-answer-{ITEMS[0].variable} input:checked")).to_have_count(1)

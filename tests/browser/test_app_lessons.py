@@ -149,6 +149,22 @@ def test_whole_page_accessibility_and_sizes(page: Page, app: AppHolder, name: st
     page.set_viewport_size({"width": 1366, "height": 850})
 
 
+def test_start_again_asks_first_then_clears_the_lessons(page: Page, app: AppHolder) -> None:
+    open_app_page(page, app, "home")
+    state = page.locator("tr[data-lesson='01-welcome'] .pwc-state")
+    expect(state).to_have_text("In progress")
+    page.get_by_role("button", name="Start again", exact=True).click()
+    expect(page.locator(".pwc-confirm")).to_contain_text("Start again from the beginning?")
+    page.get_by_role("button", name="No, keep my progress").click()
+    expect(state).to_have_text("In progress")
+    page.get_by_role("button", name="Start again", exact=True).click()
+    page.get_by_role("button", name="Yes, start again").click()
+    expect(page.locator(".pwc-start-again-status")).to_contain_text("ready to start again")
+    expect(state).to_have_text("Not started")
+    open_app_page(page, app, "01-welcome")
+    expect(first_classify(page).locator(".pwc-verdict-feedback")).to_have_text("")
+
+
 # --- keys out of the app ------------------------------------------------------------------------
 def secret_markers(app: AppHolder) -> list[str]:
     """Text found only in the keys, the solutions or the learner's records."""
