@@ -22,8 +22,8 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from . import debrief, feedback, nbgrader_store, outputs, report
 from . import exercise as exercise_mod
-from . import feedback, nbgrader_store, outputs, report
 from .autograded import CopyTarget
 from .grading import Task, grade_task, init_worker, safe_grade
 from .ids import SECRET_NAME, Pseudonymiser, file_slug
@@ -59,6 +59,7 @@ class Options:
     timezone: str = DEFAULT_TIMEZONE
     layout: str | None = None
     show_answers: bool | None = None
+    debrief_answers: bool | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
     zip_limits: ZipLimits = field(default_factory=ZipLimits)
     progress: bool | None = None
@@ -448,4 +449,7 @@ def _write_outputs(options: Options, exercise, out: Path, rows: list[Row], intak
         "late": [r for r in rows if r.late_by],
         "superseded": superseded, "rejected": rejected,
     }
+    reveal = show_answers if options.debrief_answers is None else options.debrief_answers
+    deck = debrief.write(out, debrief.answers_from_rows(rows), exercise, reveal)
+    context["debrief"] = deck.name if deck else None
     outputs.write_private(out / "report.html", report.build(rows, exercise, context))
