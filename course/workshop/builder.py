@@ -37,8 +37,9 @@ class SessionBuilder(widgets.VBox):
         self.kind = dropdown(description="Show", options=[
             ("Posts and situations", "any"), ("Practice posts", "post"),
             ("Response situations", "situation")])
+        lessons = bank.lessons().values()
         self.lesson = dropdown(description="Lesson", options=_options(
-            [(f"{lesson.number}. {lesson.title}", lesson.id) for lesson in bank.lessons().values()]))
+            [(f"{lesson.number}. {lesson.title}", lesson.id) for lesson in lessons]))
         self.rule = dropdown(description="Rule", options=_options(
             [(f"{r.number}. {r.short}", r.id) for r in framework.rules]))
         self.principle = dropdown(description="Principle", options=_options(
