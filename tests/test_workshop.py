@@ -204,3 +204,18 @@ def test_every_activity_that_names_a_handout_has_one() -> None:
                 "carousel": "carousel"}[key]
         assert word in timings
     assert len(data.carousel.stations) == 4
+
+
+def test_the_session_builder_page_runs_headless(home: Path, tmp_path: Path) -> None:
+    import nbformat
+    from nbclient import NotebookClient
+
+    page = Path(__file__).resolve().parents[1] / "course" / "facilitator" / "session-builder.ipynb"
+    nb = nbformat.read(page, as_version=4)
+    assert [c.source for c in nb.cells if c.cell_type == "code"] == [
+        "from course.runtime import show", "show.session_builder()"]
+    NotebookClient(nb, timeout=60, kernel_name="python3",
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert [o.output_type for o in outputs] == ["display_data"]
+    assert "application/vnd.jupyter.widget-view+json" in outputs[0].data
