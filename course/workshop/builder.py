@@ -72,6 +72,7 @@ class SessionBuilder(widgets.VBox):
         self.open_saved = button("Open", "pwc-open", "Open the chosen saved session", "secondary")
         self.present = button("Present", "pwc-present", "Open this session as a presentation")
         self.status = widgets.HTML("").add_class("pwc-builder-status")
+        self.stage = widgets.HTML("").add_class("pwc-builder-stage")
         self.steps: list[Step] = []
         for control in (self.name, self.heading, self.saved, self.found, self.chosen):
             control.style = {"description_width": "6rem"}
@@ -93,7 +94,7 @@ class SessionBuilder(widgets.VBox):
             widgets.HBox([self.heading, self.add_heading]),
             widgets.HTML("<h2>3. Save and present</h2>"),
             widgets.HBox([self.name, self.save]), widgets.HBox([self.saved, self.open_saved]),
-            self.present, self.status,
+            self.present, self.status, self.stage,
         ])
         self.add_class("pwc-widget")
         self.add_class("pwc-session-builder")
@@ -186,13 +187,18 @@ class SessionBuilder(widgets.VBox):
         session = sessions.Session(id=sessions.slug(title) or "session", title=title,
                                    steps=list(self.steps))
         path = present.write(session)
+        html = path.read_text(encoding="utf-8")
         opened = present.open_in_browser(path)
-        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        data = base64.b64encode(html.encode("utf-8")).decode("ascii")
         link = Markup("<a download='{name}' href='data:text/html;base64,{data}'>Download the "
                       "presentation</a>").format(name=path.name, data=data)
-        self.say(Markup("{} {} (one file that works offline: open it in a browser, then press "
-                        "F for full screen).").format(
-            "The presentation has opened in your browser." if opened else "", link))
+        self.say(Markup("{} It is also below: click it, then choose <strong>Full screen</strong>"
+                        " or press F. {} to keep it (one file that works offline).").format(
+            "The presentation has opened in a new browser tab." if opened else "", link))
+        self.stage.value = str(Markup(
+            "<iframe class='pwc-stage' title='Presentation: {title}' srcdoc='{deck}' "
+            "allow='fullscreen' allowfullscreen style='width:100%;aspect-ratio:16/9;"
+            "border:0;border-radius:6px'></iframe>").format(title=title, deck=html))
 
     def say(self, message: str) -> None:
         self.status.value = str(Markup("<p role='status'>{}</p>").format(message))
