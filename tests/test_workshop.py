@@ -219,3 +219,25 @@ def test_the_session_builder_page_runs_headless(home: Path, tmp_path: Path) -> N
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert [o.output_type for o in outputs] == ["display_data"]
     assert "application/vnd.jupyter.widget-view+json" in outputs[0].data
+
+
+@pytest.mark.parametrize("name", ["handouts.yaml", "sessions.yaml"])
+def test_workshop_content_uses_only_invented_contact_details(name: str) -> None:
+    import yaml
+
+    from course.authoring import invented
+
+    def strings(value):
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            for item in value.values():
+                yield from strings(item)
+        elif isinstance(value, list):
+            for item in value:
+                yield from strings(item)
+
+    data = yaml.safe_load((bank.content_dir() / name).read_text(encoding="utf-8"))
+    allow = invented.load_allow_list()
+    found = [f for text in strings(data) for f in invented.not_invented(text, allow)]
+    assert found == []
