@@ -88,6 +88,8 @@ def session_texts(session: sessions.Session) -> list[str]:
 
 
 def test_one_item_per_screen_readable_without_zoom(page: Page, workshop_deck: Path) -> None:
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
     page.goto(workshop_deck.as_uri() + "#3")
     assert counter(page) == f"3 of {len(sessions.find('two-and-a-half-hours').steps)}"
     assert scroll_position(page)["shown"] == 1
@@ -96,6 +98,7 @@ def test_one_item_per_screen_readable_without_zoom(page: Page, workshop_deck: Pa
     assert box and box["y"] >= 0 and box["y"] + box["height"] <= PROJECTOR["height"] - 64
     assert page.evaluate("document.documentElement.scrollHeight") <= PROJECTOR["height"]
     page.screenshot(path=SCREENSHOTS / "presentation-1-post.png")
+    assert [url for url in requests if not url.startswith("file:")] == [], "works offline"
 
 
 def test_arrow_keys_and_clicker_keys_move_without_scrolling(page: Page,
