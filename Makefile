@@ -9,7 +9,7 @@ LAB_ARGS ?=
 COURSE_ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: course lab test check venv system-deps exercises lint typecheck bench clean
+.PHONY: course lab test check venv system-deps exercises lint typecheck bench clean present print
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,15 @@ lab: venv
 ## Install Chromium, fonts and PostgreSQL when missing (needs root; skipped otherwise).
 system-deps:
 	bash scripts/system-deps.sh
+
+## For trainers: open a session in the presentation view (make present SESSION=two-and-a-half-hours).
+SESSION ?= two-and-a-half-hours
+present: venv
+	$(BIN)/python -m course.workshop present $(SESSION)
+
+## For trainers: the facilitator's guide and the handouts as PDFs, in workshop-print/.
+print: venv system-deps
+	$(BIN)/python -m course.workshop print --out workshop-print
 
 ## Regenerate exercises/ (nbgrader release) from solutions/ (nbgrader source).
 exercises: venv

@@ -94,6 +94,9 @@ def _parser() -> argparse.ArgumentParser:
                                           "course setting)")
     answers.add_argument("--hide-correct-answers", dest="show_answers", action="store_const",
                          const=False, help="never show correct answers in feedback")
+    grade.add_argument("--debrief-answers", choices=["show", "hide"],
+                       help="whether the debrief deck (debrief.html) reveals answers, rules and "
+                            "principles (default: as the feedback does)")
     grade.add_argument("--max-file-mb", type=float, default=512, metavar="MB",
                        help="largest notebook read (default 512 MB; bigger files are problems)")
     grade.add_argument("--max-zip-mb", type=float, default=4096, metavar="MB",
@@ -115,7 +118,45 @@ def _parser() -> argparse.ArgumentParser:
         description="Write nbgrader's source notebooks from the answer keys.")
     solutions.add_argument("--dest", type=Path, metavar="DIR",
                            help="folder to write into (default: the checkout's solutions/)")
+    debrief = commands.add_parser(
+        "debrief", help="(re)build the debrief deck from a results folder",
+        description="Write DIR/debrief.html, the deck a trainer puts on the projector: the "
+                    "items the group found hardest and the rules behind them, no learner "
+                    "named. The grade command writes it too.")
+    debrief.add_argument("assignment", metavar="ASSIGNMENT",
+                         help="the exercise, e.g. ex01_classify_posts")
+    debrief.add_argument("results", metavar="DIR", type=Path,
+                         help="a results folder written by the grade command (its items.csv)")
+    debrief.add_argument("--answers", choices=["show", "hide"],
+                         help="reveal answers, rules and principles in the room (default: "
+                              "the course's setting for feedback)")
     return parser
+
+
+def _debrief(args: argparse.Namespace) -> int:
+    from grader.cohort import debrief
+    from grader.exercise import UnknownExercise, load_released
+
+    try:
+        exercise = load_released(args.assignment)
+        answers = debrief.answers_from_results(args.results)
+    except (UnknownExercise, ValueError) as error:
+        print(f"Error: {error}", file=sys.stderr)
+        return 1
+    known = {item.id for item in exercise.auto_items}
+    if len(answers) and not set(answers["item"]) & known:
+        print(f"Error: {args.results / 'items.csv'} holds no item of {exercise.id}; is it "
+              "another exercise's results?", file=sys.stderr)
+        return 1
+    reveal = exercise.show_answers if args.answers is None else args.answers == "show"
+    path = debrief.write(args.results, answers, exercise, reveal)
+    if path is None:
+        print(f"No debrief deck: it needs at least {debrief.MIN_LEARNERS} graded learners "
+              "(with fewer, a share could point to a person) and items marked automatically.",
+              file=sys.stderr)
+        return 1
+    print(f"Debrief deck written: {path}", file=sys.stderr)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -135,6 +176,8 @@ def main(argv: list[str] | None = None) -> int:
         from grader import build_solutions
 
         return build_solutions.main(["--dest", str(args.dest)] if args.dest else [])
+    if args.command == "debrief":
+        return _debrief(args)
     if args.command != "grade":
         parser.print_help(sys.stderr)
         return 1
@@ -195,6 +238,7 @@ def grade(args: argparse.Namespace) -> int:
         jobs=args.jobs, pseudonymise=args.pseudonymise, secret_file=args.secret_file,
         late=LatePolicy(due, penalty, grace), timezone=args.timezone, layout=args.layout,
         show_answers=args.show_answers, max_bytes=max_bytes,
+        debrief_answers=None if args.debrief_answers is None else args.debrief_answers == "show",
         zip_limits=ZipLimits(max_member_bytes=max_bytes,
                              max_total_bytes=int(args.max_zip_mb * 2**20)),
         progress=args.progress, quiet=args.quiet)

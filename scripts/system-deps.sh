@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages the tests need, only when they are missing:
 # Debian's Chromium and fonts (real-browser tests), PostgreSQL (gradebook tests), and for PDFs
-# (CPD records, certificates): WeasyPrint's Pango, Noto fonts for every script (accents, Arabic,
+# (CPD records, certificates, the printable guide and handouts): WeasyPrint's Pango, Noto fonts for every script (accents, Arabic,
 # Chinese), and poppler-utils (pdftoppm renders PDF pages to PNG in the tests).
 set -euo pipefail
 

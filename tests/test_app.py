@@ -80,7 +80,8 @@ def test_the_pages_folder_holds_the_pages_and_nothing_else(tmp_path: Path) -> No
     names = sorted(p.name for p in folder.iterdir())
     lessons = [f"{lesson_id}.ipynb" for lesson_id in bank.lessons()]
     exercises = [f"{ex}.ipynb" for ex in site.exercise_ids()]
-    assert names == sorted(["home.ipynb", "cpd-record.ipynb", *lessons, *exercises])
+    trainer = ["session-builder.ipynb"]  # the trainer's page (docs/workshop.md)
+    assert names == sorted(["home.ipynb", "cpd-record.ipynb", *lessons, *exercises, *trainer])
     assert len(exercises) == 3
     for path in folder.iterdir():
         nb = nbformat.read(path, as_version=4)

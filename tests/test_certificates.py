@@ -18,6 +18,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import cohort_helpers as h  # noqa: E402
 import pytest
 from pypdf import PdfReader
 
@@ -29,9 +30,6 @@ from grader.certificates.claims import Claims, decode, encode
 from grader.certificates.keys import load_private, load_public
 from grader.certificates.results import PassMark, Result, ResultsFolder, decide
 from grader.certificates.verify import check_code, check_pdf
-
-sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "cohort"))
-import cohort_helpers as h  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(os.environ.get("PWC_ARTIFACTS", ROOT / "test-artifacts")) / "certificates"

@@ -86,3 +86,17 @@ def cpd_record() -> None:
     )))
     display(CpdRecord())
     footer("cpd-record")
+
+
+def session_builder() -> None:
+    """For trainers: build a session of posts and situations, save it, and present it."""
+    from course.workshop.builder import SessionBuilder
+
+    _ready()
+    _header("session-builder")
+    display(nav.intro("Build a session", (
+        "Choose the practice posts and response situations for your session, put them in "
+        "order, save them under a name, and present them on the projector: one item per "
+        "screen, the answer revealed when you are ready."
+    )))
+    display(SessionBuilder())

@@ -104,8 +104,16 @@ def cpd_page() -> list[Page]:
     return [Page("cpd-record", "Your CPD record", [call_cell("cpd_record")])]
 
 
+def trainer_pages() -> list[Page]:
+    """For trainers, reached by its address only (not in the learner's Previous / Next): the
+    session builder, which also presents a session (see docs/workshop.md)."""
+    return [Page("session-builder", "Build a session", [call_cell("session_builder")],
+                 in_sequence=False)]
+
+
 #: Every page, in the order of the Previous / Next links. Add a page here.
-PAGES: list[Callable[[], Iterable[Page]]] = [home_page, lesson_pages, exercise_pages, cpd_page]
+PAGES: list[Callable[[], Iterable[Page]]] = [home_page, lesson_pages, exercise_pages, cpd_page,
+                                             trainer_pages]
 
 
 def all_pages() -> list[Page]:

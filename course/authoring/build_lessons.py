@@ -42,12 +42,25 @@ COURSE_DIR = Path(__file__).resolve().parents[1]
 LESSONS_DIR = COURSE_DIR / "lessons"
 FACILITATOR_DIR = COURSE_DIR / "facilitator"
 GUIDE_NAME = "facilitator-guide.ipynb"
+BUILDER_NAME = "session-builder.ipynb"
+BUILDER_TEXT = """# Build a session for the projector
+
+Choose the practice posts and response situations you want, in the order you want, save the
+choice under a name, and present it: one item per screen, readable from the back of the room,
+with the answer revealed when you are ready. Filter by lesson, rule, principle, topic or
+difficulty, pick items in the list (Ctrl or Shift picks several) and choose **Add to the
+session**. Your sessions are saved on this computer, in the course's folder for you, not in the
+course's files. The ready-made sessions for the guide's plans are under **Saved**.
+
+In the presentation: **→**, **PageDown** or **Space** (or a presenter clicker) moves on,
+**←** or **PageUp** goes back, **R** or **Enter** reveals the answer, **F** is full screen and
+**B** blanks the screen."""
 CELL_LINE = re.compile(r"^<!-- cell: (?P<call>.+?) -->[ \t]*$", re.MULTILINE)
 LESSONS_MARK = "<!-- lessons -->"
 IMPORT_LINE = "from course.runtime import show"
 MAX_CALL_LENGTH = 60
 ONE_ARGUMENT = {"classify", "response", "quiz", "reflection", "discussion"}
-NO_ARGUMENT = {"cpd_record"}
+NO_ARGUMENT = {"cpd_record", "session_builder"}
 HIDDEN_CODE = {
     "editable": False,
     "deletable": False,
@@ -269,8 +282,9 @@ def facilitator_lesson(lesson: Lesson, content: Content) -> list[tuple[str, str]
         ),
         (
             "markdown",
-            "### Scenarios for discussion\n\nShow one post at a time. Let the group decide and "
-            "argue for a verdict before you choose **Show the verdict**.",
+            "### Scenarios for discussion\n\nFor your preparation: each post with its id and "
+            "difficulty. On the projector, use the presentation view (see the top of this "
+            "guide). Let the group decide and argue for a verdict before you reveal it.",
         ),
         ("code", f'show.discussion("{lesson.id}")'),
     ]
@@ -323,6 +337,9 @@ def build(content_dir: Path = CONTENT_DIR) -> dict[Path, str]:
         files[Path("lessons") / f"{lesson.id}.ipynb"] = nbformat.writes(nb) + "\n"
     guide = notebook(facilitator_cells(content), "guide", "Facilitator's guide")
     files[Path("facilitator") / GUIDE_NAME] = nbformat.writes(guide) + "\n"
+    builder = notebook([("markdown", BUILDER_TEXT), ("code", IMPORT_LINE),
+                        ("code", "show.session_builder()")], "builder", "Build a session")
+    files[Path("facilitator") / BUILDER_NAME] = nbformat.writes(builder) + "\n"
     return files
 
 

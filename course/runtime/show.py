@@ -58,3 +58,10 @@ def cpd_record() -> None:
 def discussion(lesson_id: str) -> None:
     """For trainers: the lesson's posts one at a time, with the verdict revealed on demand."""
     display(Discussion(bank.lesson_posts(lesson_id)))
+
+
+def session_builder() -> None:
+    """For trainers: choose posts and situations for a session, save it, and present it."""
+    from course.workshop.builder import SessionBuilder
+
+    display(SessionBuilder())

@@ -35,7 +35,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from grader.exercise import Exercise, UnknownExercise, load_released
 
-from . import feedback, nbgrader_store, outputs, report
+from . import debrief, feedback, nbgrader_store, outputs, report
 from .autograded import CopyTarget
 from .grading import Task, init_worker, safe_grade
 from .ids import SECRET_NAME, Pseudonymiser, file_slug
@@ -71,6 +71,7 @@ class Options:
     timezone: str = DEFAULT_TIMEZONE
     layout: str | None = None
     show_answers: bool | None = None
+    debrief_answers: bool | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
     zip_limits: ZipLimits = field(default_factory=ZipLimits)
     progress: bool | None = None
@@ -321,6 +322,9 @@ def write_outputs(state: Run) -> None:
         "late": [o for o in outcomes if o.late_by],
         "superseded": superseded, "rejected": rejected,
     }
+    reveal = state.show_answers if options.debrief_answers is None else options.debrief_answers
+    deck = debrief.write(out, debrief.answers_from_outcomes(outcomes), exercise, reveal)
+    context["debrief"] = deck.name if deck else None
     outputs.write_private(out / "report.html", report.build(outcomes, exercise, context))
 
 

@@ -1,0 +1,73 @@
+"""Finding items for a session: the practice posts and response situations that match the
+trainer's filters (lesson, rule, principle, topic, difficulty), with a label for each.
+
+Labels are for the trainer's own screen (they name the post's id and difficulty); the
+presentation never shows them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from course.catalogue import bank
+from course.catalogue.scenarios import PLATFORM_NAMES
+from course.workshop.sessions import Step
+
+Kind = Literal["any", "post", "situation"]
+OPENING = 70
+
+
+@dataclass(frozen=True)
+class Filters:
+    """``None`` means any. Situations have no difficulty, so a difficulty leaves them out."""
+
+    kind: Kind = "any"
+    lesson: str | None = None
+    rule: str | None = None
+    principle: str | None = None
+    topic: str | None = None
+    difficulty: str | None = None
+
+
+def _opening(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= OPENING else text[:OPENING].rsplit(" ", 1)[0] + "…"
+
+
+def label(step: Step) -> str:
+    """A one-line description of a step for the trainer's lists."""
+    if step.post:
+        post = bank.post(step.post)
+        return (f"Post {post.id} · lesson {post.lesson[:2]} · {post.difficulty} · "
+                f"{post.verdict} · {PLATFORM_NAMES[post.platform]}: {_opening(post.text)}")
+    if step.situation:
+        response = bank.response(step.situation)
+        return f"Situation · lesson {response.lesson[:2]} · {response.title}"
+    return f"Heading: {step.heading}"
+
+
+def matching(filters: Filters) -> list[Step]:
+    """Every post, then every situation, that passes the filters, in course order."""
+    found: list[Step] = []
+    if filters.kind in ("any", "post"):
+        for post in bank.posts().values():
+            if (
+                (filters.lesson is None or post.lesson == filters.lesson)
+                and (filters.rule is None or filters.rule in post.rules)
+                and (filters.principle is None or filters.principle in post.principles)
+                and (filters.topic is None or filters.topic in post.topics)
+                and (filters.difficulty is None or post.difficulty == filters.difficulty)
+            ):
+                found.append(Step(post=post.id))
+        found.sort(key=lambda s: (bank.post(s.post or "").lesson, s.post))
+    if filters.kind in ("any", "situation") and filters.difficulty is None:
+        for response in bank.responses().values():
+            if (
+                (filters.lesson is None or response.lesson == filters.lesson)
+                and (filters.rule is None or filters.rule in response.rules)
+                and (filters.principle is None or filters.principle in response.principles)
+                and (filters.topic is None or filters.topic in response.topics)
+            ):
+                found.append(Step(situation=response.id))
+    return found
