@@ -8,6 +8,8 @@ each person lands, the idle-culler and the vote service, and TLS when a certific
 
 from __future__ import annotations
 
+import random
+import socket
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,22 @@ from hub.auth import RoomAuthenticator
 from hub.room import Room
 
 LOOPBACK = "127.0.0.1"
+
+
+SERVER_PORTS = range(20000, 30000)  # below Linux's ephemeral range, where kernels bind
+
+
+def server_port() -> int:
+    """A free port for a person's server, outside the range kernels and clients pick from."""
+    for _ in range(200):
+        port = random.choice(SERVER_PORTS)
+        with socket.socket() as sock:
+            try:
+                sock.bind((LOOPBACK, port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port for a server in 20000-29999")
 
 
 def configure(c: Any, settings_file: str | Path) -> Room:
@@ -54,9 +72,12 @@ def configure(c: Any, settings_file: str | Path) -> Room:
     c.Spawner.start_timeout = 180
     c.Spawner.http_timeout = 120
     c.Spawner.default_url = room.learner_url
+    # a taken port must fail the start, not move the server where the hub cannot find it
+    c.Spawner.args = ["--ServerApp.port_retries=0"]
 
     def pre_spawn_hook(spawner) -> None:
         name = spawner.user.name
+        spawner.port = server_port()
         spawner.environment = room.environment(name)
         spawner.default_url = room.trainer_url if name == room.trainer else room.learner_url
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import requests
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 RUNTIME = Path(os.environ.get("PWC_HUB_TEST_RUNTIME", "/opt/posting-with-care-test"))
 COURSE_ID = "posting-with-care"
 
