@@ -11,8 +11,10 @@ import argparse
 import os
 import socket
 import sys
+import tempfile
 from pathlib import Path
 
+from course.app import site
 from hub import accounts, homes, passwords, runtime
 from hub.room import DEFAULT_ROOM_DIR, DEFAULT_RUNTIME_DIR, LEARNER_URL, TRAINER_URL, Room
 from hub.roster import RosterError, read_roster, validate_trainer
@@ -92,8 +94,11 @@ def open_room(args: argparse.Namespace) -> Room:
     room.save()
     homes.write_settings(room)
     homes.trainer_home(room, REPO, args.roster.resolve())
-    for name in room.learners:
-        homes.learner_home(room, name, REPO)
+    with tempfile.TemporaryDirectory() as scratch:
+        pages = Path(scratch) / "pages"
+        site.build(pages)
+        for name in room.learners:
+            homes.learner_home(room, name, REPO, pages)
     homes.import_roster(room, args.roster)
     config = room.state / "jupyterhub_config.py"
     config.write_text(HUB_CONFIG.format(settings=str(room.settings_file)), encoding="utf-8")

@@ -1,6 +1,7 @@
 """What each account's home holds, and the settings every server reads.
 
-* A learner's home (0700) gets the lessons, read-only in spirit (saving one keeps it as it was).
+* A learner's home (0700) gets the learner app's pages (``course-app/``, where they land) and
+  the lessons for JupyterLab (saving one keeps it as it was).
 * The trainer's home (0700) gets the course folder: ``grader/`` with the answer keys,
   ``solutions/`` (nbgrader's source), ``exercises/`` (its release), the facilitator's guide, an
   ``nbgrader_config.py`` pointing at the room's exchange, and the trainer's home page. The
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import nbformat
 
-from hub.room import COURSE_ID, Room
+from hub.room import APP_FOLDER, COURSE_ID, Room
 
 # Copied into the trainer's course folder on every open (code and keys, never records).
 TRAINER_COPIES = ("grader", "solutions", "exercises")
@@ -56,6 +57,7 @@ LEARNER_SERVER_CONFIG = {
         },
     },
     "FileContentsManager": {"pre_save_hook": "course.app.lab.keep_lessons_unchanged"},
+    "VoilaConfiguration": {"template": "posting-with-care", "show_tracebacks": False},
     "LabApp": {"news_url": None, "check_for_updates_class": "jupyterlab.NeverCheckForUpdate"},
 }
 LEARNER_PAGE_CONFIG = {
@@ -106,8 +108,12 @@ def trainer_nbgrader_config(room: Room) -> str:
                                           exchange=str(room.exchange))
 
 
-def learner_home(room: Room, user: str, repo: Path) -> None:
+def learner_home(room: Room, user: str, repo: Path, pages: Path) -> None:
     home = Path(pwd.getpwnam(user).pw_dir)
+    app = home / APP_FOLDER
+    shutil.rmtree(app, ignore_errors=True)
+    shutil.copytree(pages, app)
+    _chown_tree(app, user)
     lessons = home / "course" / "lessons"
     lessons.mkdir(parents=True, exist_ok=True)
     for notebook in sorted((repo / "course" / "lessons").glob("*.ipynb")):

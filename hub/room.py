@@ -23,7 +23,8 @@ COURSE_FOLDER = "posting-with-care"   # inside the trainer's home
 DEFAULT_ROOM_DIR = Path("/srv/posting-with-care")
 DEFAULT_RUNTIME_DIR = Path("/opt/posting-with-care")
 # Where people land (paths on their own server, i.e. after /user/NAME/).
-LEARNER_URL = "/lab/tree/course/lessons/01-welcome.ipynb"
+APP_FOLDER = "course-app"   # the learner app's pages, in each learner's home
+LEARNER_URL = f"/voila/render/{APP_FOLDER}/home.ipynb"
 TRAINER_URL = "/lab/tree/posting-with-care/trainer-home.ipynb"
 
 
@@ -76,6 +77,11 @@ class Room:
         return (Path(self.runtime_dir) / "proxy" / "node_modules" / ".bin"
                 / "configurable-http-proxy")
 
+    @property
+    def app_share(self) -> Path:
+        found = sorted(self.venv.glob("lib/python3*/site-packages/course/app/share"))
+        return found[-1] if found else self.venv / "share"
+
     def home(self, user: str) -> Path:
         return Path(self.home_base) / user
 
@@ -99,14 +105,22 @@ class Room:
         """What a server (and anything run as that person) starts with."""
         role = "trainer" if user == self.trainer else "learner"
         config = self.trainer_config if role == "trainer" else self.learner_config
-        return {
+        environment = {
             "PATH": f"{self.venv / 'bin'}:/usr/bin:/bin",
             "JUPYTER_CONFIG_PATH": str(config),
             "POSTING_WITH_CARE_ROLE": role,
-            # the learner app's "assessed cohort" setting: no self-marking, Submit via exchange
-            "POSTING_WITH_CARE_MODE": "assessed-cohort",
             "LANG": "C.UTF-8",
         }
+        if role == "learner":
+            environment.update({
+                # the learner app (course.app.settings): an assessed cohort, so no self-marking
+                # (the keys are not on the learner's server anyway), and Submit via the exchange
+                "POSTING_WITH_CARE_ASSESSED": "1",
+                "POSTING_WITH_CARE_SUBMIT": "exchange",
+                # where Voilà finds the app's page template
+                "JUPYTER_PATH": str(self.app_share),
+            })
+        return environment
 
     # ---- file -------------------------------------------------------------------------
     def save(self) -> Path:

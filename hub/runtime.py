@@ -2,7 +2,8 @@
 
 The venv is built from a Python every account can read (Debian's ``/usr/bin/python3`` by
 default; a Python under root's home fails for them). It holds JupyterHub, JupyterLab, nbgrader and
-the learner's side of the course (``course/``) and the room code (``hub/``), but **not**
+the learner's side of the course (``course/``), the released exercises (``exercises/``, no
+answers) and the room code (``hub/``), but **not**
 ``grader/``: the answer keys stay in the trainer's private course folder. Dependencies are
 reinstalled only when ``pyproject.toml`` changes; the course code is copied in on every open.
 The proxy is npm's ``configurable-http-proxy``, installed under the runtime folder.
@@ -93,6 +94,10 @@ def _copy_course(venv: Path, repo: Path) -> None:
         shutil.rmtree(target / name, ignore_errors=True)
         shutil.copytree(repo / name, target / name,
                         ignore=shutil.ignore_patterns(*NOT_SHARED))
+    # The app finds the released exercises (no answers, no key) beside the course package.
+    shutil.rmtree(target / "exercises", ignore_errors=True)
+    shutil.copytree(repo / "exercises", target / "exercises",
+                    ignore=shutil.ignore_patterns(*NOT_SHARED))
     # Never leave the trainer's package in the shared runtime (it holds the keys).
     shutil.rmtree(target / "grader", ignore_errors=True)
 

@@ -84,9 +84,15 @@ def flow(room):
     half = dict(list(right.items())[: len(right) // 2])
     plans = [right, half, {}]
     listed = {}
+    # the first learner answers and hands in with the learner app's own code, in their kernel
+    app_submit = learners[0].run_in_kernel(APP_SUBMIT.replace("@EX@", EX).replace(
+        "@ANSWERS@", json.dumps(right)))
     for learner, answers in zip(learners, plans, strict=True):
         listed[learner.name] = learner.server("GET", "assignments",
                                               params={"course_id": COURSE_ID}).json()
+        if learner is learners[0]:
+            continue
+        # the others use nbgrader's assignment list and save the notebook, as JupyterLab does
         reply = learner.server("POST", "assignments/fetch",
                                json={"assignment_id": EX, "course_id": COURSE_ID})
         assert reply.status_code == 200, reply.text
@@ -111,8 +117,8 @@ def flow(room):
         reply = trainer.server("POST", f"formgrader/api/assignment/{EX}/{step}")
         assert reply.status_code == 200 and reply.json()["success"], reply.text
 
-    feedback = {}
-    for learner in learners:
+    feedback = {learners[0].name: learners[0].run_in_kernel(APP_FEEDBACK.replace("@EX@", EX))}
+    for learner in learners[1:]:
         reply = learner.server("POST", "assignments/fetch_feedback",
                                json={"assignment_id": EX, "course_id": COURSE_ID})
         assert reply.status_code == 200, reply.text
@@ -124,7 +130,22 @@ def flow(room):
         feedback[learner.name] = page.json()["content"]
     return {"trainer": trainer, "learners": learners, "plans": plans, "key": key,
             "grades": list(csv.DictReader(io.StringIO(grades_csv))), "feedback": feedback,
-            "listed": listed}
+            "listed": listed, "app_submit": app_submit}
+
+
+APP_SUBMIT = """
+import json
+from course.app import exercise_copy, settings, submit
+assert settings.current().submit == "exchange" and not settings.current().self_marking
+path = exercise_copy.ensure_copy("@EX@")
+for name, value in json.loads('@ANSWERS@').items():
+    exercise_copy.write_answer(path, name, value)
+print(submit.exchange_submit("@EX@", path))
+"""
+APP_FEEDBACK = """
+from course.app import exchange
+print(exchange.feedback_page("@EX@").read_text(encoding="utf-8"))
+"""
 
 
 def test_a_wrong_password_is_refused(room):
@@ -139,7 +160,9 @@ def test_a_wrong_password_is_refused(room):
 def test_everyone_lands_on_their_home_page(room, flow):
     learner, trainer = flow["learners"][0], flow["trainer"]
     landing = learner.call("GET", f"/user/{learner.name}/").headers["Location"]
-    assert landing.startswith(f"/user/{learner.name}/lab/tree/course/lessons/01-welcome.ipynb")
+    assert landing.startswith(f"/user/{learner.name}/voila/render/course-app/home.ipynb")
+    home = learner.call("GET", landing.split("?")[0])
+    assert home.status_code == 200 and "Posting with Care" in home.text
     landing = trainer.call("GET", f"/user/{trainer.name}/").headers["Location"]
     assert landing.startswith(f"/user/{trainer.name}/lab/tree/posting-with-care/trainer-home")
     lessons = learner.server("GET", "api/contents/course/lessons").json()["content"]
@@ -148,9 +171,9 @@ def test_everyone_lands_on_their_home_page(room, flow):
 
 def test_the_whole_exercise_flow_through_the_exchange(room, flow):
     learners, key = flow["learners"], flow["key"]
+    assert "latest hand-in counts" in flow["app_submit"], flow["app_submit"]
     for listed in flow["listed"].values():
-        assert [a["assignment_id"] for a in listed["value"]] == [EX]
-        assert listed["value"][0]["status"] == "released"
+        assert {a["assignment_id"] for a in listed["value"]} == {EX}
     grades = {row["learner"]: row for row in flow["grades"]}
     assert set(grades) == {learner.name for learner in learners}
     expected = [key.max_score, len(flow["plans"][1]), 0]
