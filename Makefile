@@ -9,7 +9,7 @@ LAB_ARGS ?=
 COURSE_ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: course lab test check venv system-deps exercises lint typecheck bench clean present print
+.PHONY: course lab hub hub-close test check venv system-deps exercises lint typecheck bench clean present print
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,17 @@ course: venv
 ## For trainers and authors: the whole folder in JupyterLab, on the welcome lesson.
 lab: venv
 	$(BIN)/python -m course.app.lab $(LAB_ARGS)
+
+## A room on JupyterHub for a workshop (root): make hub ROSTER=roster.csv [HUB_ARGS="--port 443 ..."]
+ROSTER ?=
+HUB_ARGS ?=
+hub: venv
+	@test -n "$(ROSTER)" || { echo "make hub needs a roster: make hub ROSTER=roster.csv (columns id,first_name,last_name,email)"; exit 2; }
+	$(BIN)/python -m hub open $(ROSTER) $(HUB_ARGS)
+
+## Remove a room's accounts (with their homes and work) after the workshop (root).
+hub-close: venv
+	$(BIN)/python -m hub close --remove-accounts $(HUB_ARGS)
 
 ## Install Chromium, fonts and PostgreSQL when missing (needs root; skipped otherwise).
 system-deps:

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the system packages the tests need, only when they are missing:
+# Installs the system packages the tests need, only when they are missing (and for the hub:
+# Debian's python3-venv and npm):
 # Debian's Chromium and fonts (real-browser tests), PostgreSQL (gradebook tests), and for PDFs
 # (CPD records, certificates, the printable guide and handouts): WeasyPrint's Pango, Noto fonts for every script (accents, Arabic,
 # Chinese), and poppler-utils (pdftoppm renders PDF pages to PNG in the tests).
@@ -10,6 +11,10 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium chromium-driver)
 dpkg -s fonts-liberation >/dev/null 2>&1 || need+=(fonts-liberation)
 dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || need+=(fonts-noto-color-emoji)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
+# The room on JupyterHub: Debian's Python (every account can run it) and npm (for the proxy).
+[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import venv, ensurepip' 2>/dev/null \
+  || need+=(python3 python3-venv)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 for package in libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-noto-cjk poppler-utils; do
   dpkg -s "$package" >/dev/null 2>&1 || need+=("$package")
 done

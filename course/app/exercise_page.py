@@ -267,6 +267,18 @@ class ExercisePage(widgets.VBox):
             widgets.HTML(self._submit_help()), widgets.HBox([self.submit, self.unsubmit]),
             self.submit_result,
         ]
+        if self.settings.submit == "exchange":
+            self.get_feedback = button("See my feedback", "pwc-get-feedback",
+                                       "Fetch your feedback once your trainer has released it")
+            self.get_feedback.on_click(self._exchange_feedback)
+            self.exchange_result = feedback.feedback_area("pwc-exchange-feedback-result")
+            self.exchange_report = widgets.HTML("").add_class("pwc-feedback-report")
+            parts += [
+                widgets.HTML("<h3>Your feedback</h3><p>When your trainer has marked the "
+                             "exercise and released the feedback, <strong>See my feedback"
+                             "</strong> shows your own feedback page here.</p>"),
+                self.get_feedback, self.exchange_result, self.exchange_report,
+            ]
         if self.settings.self_marking:
             parts += [
                 widgets.HTML(
@@ -362,6 +374,21 @@ class ExercisePage(widgets.VBox):
         exercise_copy.mark_submitted(self.exercise_id, False)
         feedback.clear(self.submit_result)
         self._show_state()
+
+    def _exchange_feedback(self, _button: widgets.Button | None = None) -> None:
+        from course.app import exchange
+
+        page = exchange.feedback_page(self.exercise_id)
+        if page is None:
+            feedback.show(self.exchange_result, "prompt", feedback.box(
+                "prompt", "No feedback yet.",
+                "Your trainer releases feedback after marking. Please try again later."))
+            return
+        feedback.show(self.exchange_result, "correct",
+                      feedback.box("correct", "Your feedback is below."))
+        self.exchange_report.value = str(Markup(
+            "<iframe class='pwc-feedback-frame' title='Your feedback' sandbox='' "
+            "srcdoc='{}'></iframe>").format(page.read_text(encoding="utf-8")))
 
     def _show_marked(self, data: dict) -> None:
         pending = (" The written parts are marked by an assessor, so they are not in this "

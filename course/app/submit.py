@@ -4,9 +4,9 @@
 ``download`` (the default, for a learner on their own computer): the app offers
 *Download my answers*, the learner's own ``.ipynb``, to upload to a course page or send.
 
-``exchange`` (a hosted course): the seam for nbgrader's exchange. :func:`exchange_submit` is
-where the hub's submission goes; until it is wired up it says so plainly, and the download
-stays available.
+``exchange`` (a hosted course, the room on JupyterHub): :func:`exchange_submit` hands the
+learner's copy in through nbgrader's exchange (:mod:`course.app.exchange`); if that fails it
+says why plainly, and the download stays available.
 """
 
 from __future__ import annotations
@@ -32,7 +32,9 @@ def download_link(path: Path) -> str:
 
 def exchange_submit(exercise_id: str, path: Path) -> str:
     """Hand ``path`` in through nbgrader's exchange; return a sentence for the learner."""
-    raise SubmitNotAvailable(
-        "Handing in through the course's exchange is not set up on this server yet. Please "
-        "download your answers and send them to your trainer."
-    )
+    from course.app import exchange
+
+    try:
+        return exchange.submit(exercise_id, path)
+    except exchange.ExchangeError as error:
+        raise SubmitNotAvailable(str(error)) from None

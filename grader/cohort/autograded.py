@@ -41,6 +41,7 @@ MANIFEST = ".posting-with-care-submitted"
 REBUILT_NOTE = ("The notebook had lost some of nbgrader's cells or hidden markings, so its copy "
                 "for formgrader was rebuilt from the released exercise, with the learner's "
                 "answers in their places.")
+EXCHANGE_SECRET = "submission_secret.txt"
 _CELL_ID = re.compile(r"^[a-zA-Z0-9-_]{1,64}$")
 
 
@@ -239,6 +240,11 @@ def write(target: CopyTarget, exercise, submitted: dict, scored: NotebookScore,
     folder = target.folder("autograded", exercise.id)
     outputs.write_private(folder / exercise.notebook_name, text)
     _stamp(folder, target.timestamp)
+    # nbgrader's exchange marks each submission with a secret that release_feedback needs;
+    # nbgrader's own autograde carries it over, and so do we.
+    secret = original.parent / EXCHANGE_SECRET
+    if secret.is_file():
+        outputs.write_private(folder / EXCHANGE_SECRET, secret.read_bytes())
     if target.mirror:  # the file as submitted; pseudonymised: the cleaned copy, no metadata
         mirror = target.folder("submitted", exercise.id)
         outputs.write_private(mirror / exercise.notebook_name,
