@@ -4,11 +4,16 @@ package."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import tomllib
 
 import cohort_helpers as h
+import pytest
+
+from grader import locations
+from grader.exercise import UnknownExercise, load_released
 
 PYPROJECT = tomllib.loads((h.ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
@@ -58,3 +63,17 @@ def test_one_command_per_package_with_subcommands():
         assert result.returncode == 0, result.stderr
         for command in commands:
             assert command in result.stdout, (package, command)
+
+
+def test_the_course_folder_setting_points_the_grader_at_another_copy(tmp_path, monkeypatch):
+    release = h.ROOT / "exercises" / h.EX01 / f"{h.EX01}.ipynb"
+    target = tmp_path / "course" / "exercises" / h.EX01 / release.name
+    target.parent.mkdir(parents=True)
+    shutil.copyfile(release, target)
+    monkeypatch.setenv(locations.COURSE_ENV, str(tmp_path / "course"))
+    assert load_released(h.EX01).release_path == target
+    assert locations.keys_dir() == locations.PACKAGED_KEYS  # no grader/keys there: the package's
+    with pytest.raises(UnknownExercise, match=locations.COURSE_ENV):
+        load_released(h.EX02)
+    monkeypatch.delenv(locations.COURSE_ENV)
+    assert load_released(h.EX02).release_path.is_file()
