@@ -406,7 +406,7 @@ def test_ex03_blank_parts_score_0_and_the_check_cell_is_never_to_mark(tmp_path):
         to_mark = {n for n, g in partial.items() if g.needs_manual_grade}
         assert to_mark == {i.grade_cell for i in written[:2]}
         finished, _ = grades("finished")
-        check = finished[ex3.assignment.check_cell]
+        check = finished[ex3.check_cell]
         assert not check.needs_manual_grade and check.score == 0
 
 
