@@ -462,3 +462,89 @@ def test_a_results_folder_belongs_to_one_exercise(cli, tmp_path, ex, perfect):
     assert f"already holds the results of {h.EX01}" in done.stderr
     assert h.hashes(out) == before  # nothing replaced, nothing deleted
     assert cli(h.EX01, flat1, "--out", out).returncode == 0  # its own exercise: fine
+
+
+# --------------------------------------------------------------------------- hidden answers
+def _cards(page: str) -> dict[str, str]:
+    """Each item's section of a feedback page, by the item's label."""
+    import re
+
+    found = {}
+    for section in page.split('<section class="item')[1:]:
+        section = section.split("</section>")[0]
+        label = re.search(r"<h2>(.*?)</h2>", section, re.S)
+        if label:
+            found[label[1].strip()] = section
+    return found
+
+
+def _key_texts(item) -> list[str]:
+    from grader.feedback import _shown, principle_text, rule_text
+
+    texts = [f"\u201c{_shown(item, item.answer)}\u201d"]
+    if item.rule:
+        texts.append(rule_text(item.rule))
+    if item.principle and item.kind != "rule":
+        texts.append(principle_text(item.principle).split(" \u2014 ")[0])
+    if item.explanation:
+        texts.append(item.explanation.split(".")[0])
+    return texts
+
+
+@pytest.mark.parametrize("assignment", [h.EX01, h.EX02])
+def test_hidden_answers_never_reach_a_learner_page_or_the_room(cli, tmp_path, assignment):
+    import html as html_lib
+
+    exercise = h.load(assignment)
+    flat = tmp_path / "flat"
+    auto = list(exercise.auto_items)
+    for number in range(4):
+        answers = h.key_answers(exercise)
+        for index, item in enumerate(auto):
+            # each learner gets a different pattern wrong; in ex02, principle wrong, rule right
+            wrong = (index + number) % 3 == 0 if item.kind != "rule" else False
+            if wrong:
+                answers[item.variable] = h.wrong_answer(item)
+        h.write_nb(flat / f"learner{number}.ipynb", h.notebook(exercise, answers))
+    out = tmp_path / "out"
+    assert cli(assignment, flat, "--out", out, "--hide-correct-answers").returncode == 0
+    by_label = {i.label: i for i in exercise.auto_items}
+    wrong_seen = 0
+    for row in _rows(out):
+        page = html_lib.unescape((out / row["feedback"]).read_text(encoding="utf-8"))
+        assert "How you did, by rule and by principle" in page
+        items = {i["item"]: i for i in h.items_csv(out) if i["learner"] == row["learner"]}
+        for label, card in _cards(page).items():
+            item = by_label[label]
+            siblings = [i for i in exercise.auto_items if i.entry == item.entry]
+            if all(items[i.id]["correct"] == "yes" for i in siblings):
+                continue
+            for other in siblings:
+                if items[other.id]["correct"] == "yes":
+                    continue
+                wrong_seen += 1
+                if other is item:  # with two answers, echoing the wrong one names the key
+                    from grader.feedback import _shown
+                    for value in item.allowed:
+                        assert f"\u201c{_shown(item, value)}\u201d" not in card, (label, value)
+                for text in _key_texts(other):
+                    if other is not item and text == _key_texts(item)[0]:
+                        continue
+                    if other is not item and item.kind == "rule" and text == rule_text_of(item):
+                        continue  # the rule item's own (right) rule
+                    assert text not in card, (row["learner"], label, other.id, text)
+    assert wrong_seen > 0
+    report = html_lib.unescape((out / "report.html").read_text(encoding="utf-8"))
+    assert "Commonest wrong answer" not in report and "Hardest item" not in report
+    for row in report.split("<tr>"):
+        for label, item in by_label.items():
+            if f"<td>{label}</td>" in row:
+                for text in _key_texts(item):
+                    assert text not in row, (label, text)
+    assert "Commonest wrong answer" in (out / "report-with-answers.html").read_text()
+
+
+def rule_text_of(item) -> str:
+    from grader.feedback import rule_text
+
+    return rule_text(item.rule) if item.rule else ""

@@ -378,7 +378,11 @@ def write_outputs(state: Run) -> None:
         "late": [o for o in outcomes if o.late_by],
         "superseded": superseded, "rejected": rejected,
     }
-    outputs.write_private(out / "report.html", report.build(outcomes, exercise, context))
+    outputs.write_private(out / "report.html", report.build(
+        outcomes, exercise, {**context, "answers_shown": state.show_answers}))
+    if not state.show_answers:  # the assessor's own copy, with the answers: never for the room
+        outputs.write_private(out / "report-with-answers.html", report.build(
+            outcomes, exercise, {**context, "answers_shown": True}))
 
 
 #: The run, in order (name, step).
