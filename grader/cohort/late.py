@@ -170,9 +170,8 @@ def read_time(text: str, default_zone: ZoneInfo, need_time: bool = True) -> Read
     text = " ".join(text.strip().split())
     if not text:
         raise _refuse(original, "is empty.")
-    match = None
-    if _ISO.match(text):
-        match = _ISO.match(text)
+    match = _ISO.match(text)
+    if match is not None:
         month = int(match["month"])
     elif _NUMERIC.match(text):
         raise _refuse(original, "is written in numbers only, which can be read two ways "
