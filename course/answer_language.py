@@ -74,6 +74,7 @@ Status = Literal["answered", "unanswered", "unreadable", "missing"]
 #: Every read status, from best to worst.
 STATUSES: tuple[Status, ...] = ("answered", "unanswered", "unreadable", "missing")
 
+MAX_PARSED_CELL = 200_000  # characters: a longer cell is read line by line, never parsed whole
 _ANSWER_LINE = re.compile(r"^\s*([A-Za-z_]\w*)\s*=(?!=)")
 
 
@@ -243,38 +244,87 @@ def bindings(source: str, names: Collection[str] | None = None) -> list[Binding]
     A cell that is not valid Python runs nothing, so each ``name = ...`` line in it becomes a
     ``"syntax"`` binding. Names bound in any other way (``+=``, ``for``, ``import``, ``def``,
     unpacking, a value that is not plain text in quotes...) become ``"not-text"`` bindings.
+
+    The work is bounded whatever the learner typed: nothing here recurses on the cell's text
+    (a cell too deeply nested for Python's parser is read line by line instead), and each
+    statement is looked at once.
     """
+    if names is not None and not any(name in source for name in names):
+        return []  # a cell that never mentions an answer cannot bind one
+    if len(source) > MAX_PARSED_CELL:
+        return _line_bindings(source, names)
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
-        found = []
-        for line in source.splitlines():
-            match = _ANSWER_LINE.match(line)
-            if match and (names is None or match[1] in names):
-                found.append(Binding(match[1], None, "syntax", _typed(line[match.end():])))
-        return found
+        return _syntax_bindings(source, names)
+    except (RecursionError, MemoryError):
+        return _line_bindings(source, names)
     found = []
+    lines: list[str] | None = None
     for statement in tree.body:
         literal = _literal_assignment(statement)
         if literal is not None:
             if names is None or literal.name in names:
                 found.append(literal)
             continue
-        typed = _typed_value(source, statement)
-        for name in dict.fromkeys(_bound_names(statement)):
-            if names is None or name in names:
-                found.append(Binding(name, None, "not-text", typed))
+        bound = [name for name in dict.fromkeys(_bound_names(statement))
+                 if names is None or name in names]
+        if not bound:
+            continue
+        if lines is None:
+            lines = source.splitlines(keepends=True)
+        typed = _typed_value(lines, statement)
+        found.extend(Binding(name, None, "not-text", typed) for name in bound)
     return found
 
 
-def _typed_value(source: str, statement: ast.stmt) -> str | None:
+def _syntax_bindings(source: str, names: Collection[str] | None) -> list[Binding]:
+    found = []
+    for line in source.splitlines():
+        match = _ANSWER_LINE.match(line)
+        if match and (names is None or match[1] in names):
+            found.append(Binding(match[1], None, "syntax", _typed(line[match.end():])))
+    return found
+
+
+def _line_bindings(source: str, names: Collection[str] | None) -> list[Binding]:
+    """A cell Python cannot parse as a whole (nested too deeply): each answer line alone."""
+    found = []
+    for line in source.splitlines():
+        match = _ANSWER_LINE.match(line)
+        if not match or (names is not None and match[1] not in names):
+            continue
+        try:
+            found.extend(bindings(line.strip(), names) if len(line) < 10_000 else
+                         _syntax_bindings(line, names))
+        except (RecursionError, MemoryError):
+            found.extend(_syntax_bindings(line, names))
+    return found
+
+
+def _typed_value(lines: list[str], statement: ast.stmt) -> str | None:
     """For ``name = something`` (one plain name on the left), the text of ``something``."""
     if (
         isinstance(statement, ast.Assign)
         and len(statement.targets) == 1
         and isinstance(statement.targets[0], ast.Name)
     ):
-        return _typed(ast.get_source_segment(source, statement.value) or "")
+        value = statement.value
+        if value.end_lineno is None or value.end_col_offset is None:
+            return None
+        if value.end_lineno - value.lineno > 50:
+            return None  # only a suggestion: not worth reading a huge value for
+        chunk = lines[value.lineno - 1: value.end_lineno]
+        if not chunk:
+            return None
+        if len(chunk) == 1:
+            text = chunk[0].encode()[value.col_offset: value.end_col_offset].decode(
+                errors="replace")
+        else:
+            first = chunk[0].encode()[value.col_offset:].decode(errors="replace")
+            last = chunk[-1].encode()[: value.end_col_offset].decode(errors="replace")
+            text = first + "".join(chunk[1:-1]) + last
+        return _typed(text)
     return None
 
 
@@ -290,23 +340,27 @@ def _literal_assignment(statement: ast.stmt) -> Binding | None:
     return None
 
 
-def _bound_names(node: ast.AST) -> Iterable[str]:
-    """Names a top-level statement binds in the notebook's namespace (nested scopes skipped)."""
-    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-        yield node.name
-        return
-    if isinstance(node, ast.Lambda):
-        return
-    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
-        yield node.id
-    elif isinstance(node, ast.alias):
-        yield (node.asname or node.name).split(".")[0]
-    elif isinstance(node, ast.ExceptHandler) and node.name:
-        yield node.name
-    elif isinstance(node, ast.MatchAs | ast.MatchStar) and node.name:
-        yield node.name
-    for child in ast.iter_child_nodes(node):
-        yield from _bound_names(child)
+def _bound_names(statement: ast.AST) -> Iterable[str]:
+    """Names a top-level statement binds in the notebook's namespace (nested scopes skipped).
+
+    Walks the tree with a list, not recursion, so a very deep expression costs only time."""
+    stack = [statement]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            yield node.name
+            continue
+        if isinstance(node, ast.Lambda):
+            continue
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
+            yield node.id
+        elif isinstance(node, ast.alias):
+            yield (node.asname or node.name).split(".")[0]
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            yield node.name
+        elif isinstance(node, ast.MatchAs | ast.MatchStar) and node.name:
+            yield node.name
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))
 
 
 # --------------------------------------------------------------------------------------------

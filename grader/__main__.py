@@ -78,8 +78,14 @@ def _parser() -> argparse.ArgumentParser:
                        help="where the pseudonym secret is kept (default: beside the SQLite "
                             "gradebook, else in DIR); keep it to keep the codes stable")
     grade.add_argument("--due", metavar="WHEN",
-                       help='deadline, e.g. "2026-12-01 17:00" (read in --timezone unless it '
-                            'carries an offset or a zone name)')
+                       help='deadline with its time, e.g. "2026-12-01 17:00" or "1 Dec 2026 '
+                            '17:00" (read in --timezone unless it ends in UTC, GMT, BST, a '
+                            'zone name or an offset such as +01:00); all-number dates such as '
+                            '01/12/2026 are refused, as they read two ways')
+    grade.add_argument("--submission-times", type=Path, metavar="FILE",
+                       help="when each learner submitted, for --due: Moodle's grading "
+                            "worksheet, or a CSV with the columns learner and submitted_at "
+                            "(zip and file times are never used)")
     grade.add_argument("--late-penalty", metavar="RULE",
                        help="e.g. 10%%/day, 2/day, 5%%/hour, 10%% or 2 (once); taken from the "
                             "maximum score, per started day or hour, never below 0")
@@ -99,6 +105,9 @@ def _parser() -> argparse.ArgumentParser:
                             "principles (default: as the feedback does)")
     grade.add_argument("--max-file-mb", type=float, default=512, metavar="MB",
                        help="largest notebook read (default 512 MB; bigger files are problems)")
+    grade.add_argument("--time-limit", type=float, default=60, metavar="SECONDS",
+                       help="longest time spent reading one submission (default 60); a file "
+                            "that takes longer is a problem, everyone else is graded")
     grade.add_argument("--max-zip-mb", type=float, default=4096, metavar="MB",
                        help="largest total a zip may expand to (default 4096 MB)")
     progress = grade.add_mutually_exclusive_group()
@@ -191,7 +200,7 @@ def grade(args: argparse.Namespace) -> int:
         LateSettingError,
         parse_duration,
         parse_penalty,
-        parse_time,
+        read_time,
         zone,
     )
     from grader.cohort.pipeline import Options, run
@@ -199,7 +208,8 @@ def grade(args: argparse.Namespace) -> int:
 
     try:
         tz = zone(args.timezone)
-        due = parse_time(args.due, tz) if args.due else None
+        due_read = read_time(args.due, tz) if args.due else None
+        due = due_read.moment if due_read else None
         penalty = parse_penalty(args.late_penalty)
         grace = parse_duration(args.grace)
     except LateSettingError as error:
@@ -208,9 +218,16 @@ def grade(args: argparse.Namespace) -> int:
     if (args.late_penalty or args.grace) and due is None:
         print("Error: --late-penalty and --grace need a deadline: add --due.", file=sys.stderr)
         return 1
-    if args.jobs < 0 or args.batch_size < 1 or args.max_file_mb <= 0 or args.max_zip_mb <= 0:
-        print("Error: --jobs, --batch-size, --max-file-mb and --max-zip-mb must be positive.",
-              file=sys.stderr)
+    if args.submission_times is not None and due is None:
+        print("Error: --submission-times is for late penalties: add --due.", file=sys.stderr)
+        return 1
+    if args.submission_times is not None and not args.submission_times.is_file():
+        print(f"Error: there is no file at {args.submission_times}.", file=sys.stderr)
+        return 1
+    if (args.jobs < 0 or args.batch_size < 1 or args.max_file_mb <= 0 or args.max_zip_mb <= 0
+            or args.time_limit <= 0):
+        print("Error: --jobs, --batch-size, --max-file-mb, --max-zip-mb and --time-limit must "
+              "be positive.", file=sys.stderr)
         return 1
     if args.course_dir is not None and args.no_gradebook:
         print("Error: --course-dir is for formgrader, which needs the gradebook: drop "
@@ -241,7 +258,8 @@ def grade(args: argparse.Namespace) -> int:
         debrief_answers=None if args.debrief_answers is None else args.debrief_answers == "show",
         zip_limits=ZipLimits(max_member_bytes=max_bytes,
                              max_total_bytes=int(args.max_zip_mb * 2**20)),
-        progress=args.progress, quiet=args.quiet)
+        progress=args.progress, quiet=args.quiet, submission_times=args.submission_times,
+        due_words=due_read.echo() if due_read else "", time_limit=args.time_limit)
     return run(options)
 
 

@@ -77,15 +77,29 @@ def _shown(item: Item, value: str | None) -> str:
     return value
 
 
-def item_feedback(item: Item, score: ItemScore, show_correct_answer: bool) -> Feedback:
-    """What the learner reads under one item after marking."""
+def item_feedback(item: Item, score: ItemScore, show_correct_answer: bool,
+                  post_all_right: bool = True) -> Feedback:
+    """What the learner reads under one item after marking.
+
+    **Answers shown** (a practice run): every item gets its answer, rule, principle and
+    explanation. **Answers hidden** (the default, since keys are reused): nothing on the page
+    lets a reader work out the answer to an item the learner got wrong:
+
+    * a wrong answer is not repeated back (with two possible answers, "you answered
+      'acceptable'" names the right one), and gets a hint instead of the teaching;
+    * a right answer gets its own teaching only: a rule item its rule, a principle item its
+      principle (a verdict both), and the post's explanation only when every item about the
+      same post (``post_all_right``) was right, as the explanation would give the others away.
+    """
+    shown = show_correct_answer
     if score.correct:
         headline = "\u2713 Right."
         answer_line = f"You answered \u201c{_shown(item, score.value)}\u201d."
     else:
         headline = "\u2717 Not this time."
         if score.status == "answered":
-            answer_line = f"You answered \u201c{_shown(item, score.value)}\u201d."
+            answer_line = (f"You answered \u201c{_shown(item, score.value)}\u201d." if shown
+                           else "Your answer was read, but it isn't the one the key gives.")
         elif score.status == "unreadable" and score.raw is not None and item.format:
             answer_line = (f"You typed \u201c{score.raw.strip()}\u201d, which isn't one of the "
                            f"answers that can be marked ({item.format.describe()}).")
@@ -94,21 +108,35 @@ def item_feedback(item: Item, score: ItemScore, show_correct_answer: bool) -> Fe
                            "time, keep the answer between the two quotation marks.")
         else:
             answer_line = "No answer was given."
-        if show_correct_answer:
+        if shown:
             answer_line += f" The answer was \u201c{_shown(item, item.answer)}\u201d."
-    teach = score.correct or show_correct_answer
+    teach = score.correct or shown
+    whole = shown or post_all_right
     note = None
     if item.kind == "letter" and score.status == "answered" and score.value:
         note = item.option_feedback.get(score.value)
+    own_rule = item.kind in ("verdict", "rule")
+    own_principle = item.kind in ("verdict", "principle")
     return Feedback(
         headline=headline,
         answer_line=answer_line,
-        rule=rule_text(item.rule) if teach else None,
-        principle=principle_text(item.principle) if teach else None,
-        explanation=item.explanation if teach else None,
+        rule=rule_text(item.rule) if teach and (own_rule or whole) else None,
+        principle=principle_text(item.principle) if teach and (own_principle or whole)
+        else None,
+        explanation=item.explanation if teach and whole else None,
         hint=None if teach else item.hint,
         option_note=note,
     )
+
+
+def posts_all_right(items, scores) -> dict[str, bool]:
+    """Item id → whether every item about the same post (entry) was answered right."""
+    entry_of = {item.id: item.entry for item in items}
+    right: dict[str, bool] = {}
+    for score in scores:
+        entry = entry_of.get(score.item_id, score.item_id)
+        right[entry] = right.get(entry, True) and bool(score.correct or score.manual)
+    return {item_id: right.get(entry, True) for item_id, entry in entry_of.items()}
 
 
 def hints_html(hints: list[str]) -> str:

@@ -202,6 +202,8 @@ def read_answers(nb, assignment: Exercise) -> dict[str, AnswerRead]:
             index = by_grade_id.get(item.answer_cell)
             if index is None:
                 index = by_heading.get(" ".join(item.label.split()).casefold())
+            if index is None:
+                index = _after_card(item, cells, by_heading, by_grade_id)
             answers[item.id] = _read_written(item, cells, index)
             continue
         assert item.format is not None
@@ -219,6 +221,26 @@ def read_answers(nb, assignment: Exercise) -> dict[str, AnswerRead]:
         raw = binding.raw if binding is not None else None
         answers[item.id] = AnswerRead(item.id, raw, value, status, message, index)
     return answers
+
+
+def _after_card(item: Item, cells: list, by_heading: dict[str, int],
+                by_grade_id: dict[str, int]) -> int | None:
+    """A written part whose own heading and markings are gone: the learner's cell right after
+    the part's card (``### Part 3 of 7: Friend and follow requests``), when that cell is not
+    itself a card or another part."""
+    label = " ".join(item.label.split()).casefold()
+    card = by_grade_id.get(f"{item.answer_cell}_card")
+    if card is None:
+        card = next((index for heading, index in by_heading.items()
+                     if heading.startswith("part ") and heading.endswith(": " + label)), None)
+    if card is None or card + 1 >= len(cells):
+        return None
+    following = cells[card + 1]
+    if _cell_type(following) != "markdown" or _grade_id(following) is not None:
+        return None
+    if _heading(_source(following)) is not None:
+        return None  # a heading: another part's card or a section, not this part's answer
+    return card + 1
 
 
 def _read_written(item: Item, cells: list, index: int | None) -> AnswerRead:
@@ -245,7 +267,8 @@ def score_notebook(nb, exercise: Exercise) -> NotebookScore:
         scores.append(ItemScore(
             item_id=item.id, raw=read.raw, value=read.value, status=read.status,
             correct=correct, points=float(item.points) if correct else 0.0,
-            max_points=float(item.points), manual=item.manual, marked=not item.manual,
+            max_points=float(item.points), manual=item.manual,
+            marked=not item.manual or read.status == "unanswered",  # a blank part: 0
             message=read.message, cell_index=read.cell_index,
         ))
     return NotebookScore(exercise.id, tuple(scores), tuple(_policy_hints(answers, exercise)))

@@ -66,7 +66,7 @@ def test_moodle_zip_folders_and_flat_files(tmp_path, ex, notebooks):
     _check(out, {"101": notebooks[0][1], "102": notebooks[1][1], "103": notebooks[3][1]},
            {"101": "Ada Lovelace", "102": "Ben Okafor", "103": "Chloé Ng"})
     worksheet = (out / "lms" / "moodle-grading-worksheet.csv").read_text(encoding="utf-8")
-    assert f"Participant 101,Ada Lovelace,,Submitted for grading,{notebooks[0][1]:g}," \
+    assert f"Participant 101,Ada Lovelace,,Submitted for grading - Graded,{notebooks[0][1]:g}," \
            f"{ex.max_score:g}" in worksheet
 
 

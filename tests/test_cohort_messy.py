@@ -75,14 +75,15 @@ def messy(tmp_path_factory):
     broken("plain-text", b"I could not open the notebook, sorry!\n", "not a Jupyter notebook",
            name="answers.txt")
     put("renamed", h.notebook(ex, half), half_score, name="my answers (final).ipynb")
-    broken("two-notebooks", h.notebook(ex, full), "2 notebooks", name="draft.ipynb")
+    broken("two-notebooks", h.notebook(ex, full), "2 different notebooks", name="draft.ipynb")
     h.nbgrader_submission(sub, "two-notebooks", ex, h.notebook(ex, half), name="final.ipynb")
-    put("two-one-expected", h.notebook(ex, half), half_score)
+    # one named like the exercise and a copy: still two notebooks, never chosen between
+    broken("two-one-expected", h.notebook(ex, half), "2 different notebooks")
     h.nbgrader_submission(sub, "two-one-expected", ex, h.notebook(ex, full), name="copy.ipynb")
     # wrong assignment: a folder for ex02 only; and ex02's notebook saved under ex01's name
     wrong_folder = sub / "wrong-folder" / ex2.id
     h.write_nb(wrong_folder / ex2.notebook_name, h.release(ex2))
-    expect["wrong-folder"], reasons["wrong-folder"] = None, ex2.id
+    expect["wrong-folder"] = None  # not submitted (another exercise only): not a problem
     broken("wrong-notebook", h.release(ex2), ex2.id)
 
     base = h.notebook(ex, half)
@@ -146,12 +147,13 @@ def messy(tmp_path_factory):
     put("late", h.notebook(ex, full), None, stamp="2026-12-02 18:00:00 UTC")
     late_penalty = 2 * 0.10 * ex.max_score
     expect["late"] = full_score - late_penalty
-    # same learner twice: an older folder copy and a newer upload in a second source
+    # same learner twice: a folder copy and an upload in a source given later; the upload's
+    # file time (older!) is not a submission time, so the later source counts
     put("twice", h.notebook(ex, half), None, stamp="2026-11-29 09:00:00 UTC")
     uploads = tmp / "uploads"
     h.write_nb(uploads / "twice.ipynb", h.notebook(ex, full))
-    newer = datetime(2026, 11, 30, 9, 0, tzinfo=UTC).timestamp()
-    os.utime(uploads / "twice.ipynb", (newer, newer))
+    older = datetime(2026, 11, 1, 9, 0, tzinfo=UTC).timestamp()
+    os.utime(uploads / "twice.ipynb", (older, older))
     expect["twice"] = full_score
     # a Moodle zip with honest learners, ../ and absolute paths, and a zip bomb
     moodle_dir = tmp / "moodle-src"
@@ -183,7 +185,12 @@ def messy(tmp_path_factory):
 
 def test_one_row_per_learner_and_exit_status_two(messy):
     rows = h.grades(messy["out"])
-    assert sorted(rows) == sorted(messy["expect"])
+    learners = {k: v for k, v in rows.items() if v["status"] != "refused"}
+    assert sorted(learners) == sorted(messy["expect"])
+    refused = {k: v for k, v in rows.items() if v["status"] == "refused"}
+    assert sorted(refused) == ["../escaped.ipynb", "/etc/absolute.ipynb"]
+    assert all("outside the download" in v["problem"] for v in refused.values())
+    assert rows["wrong-folder"]["status"] == "not submitted"
     assert messy["status"] == 2
 
 
@@ -210,7 +217,6 @@ def test_every_broken_submission_has_a_plain_reason(messy):
 def test_notes_explain_what_was_done(messy):
     rows = h.grades(messy["out"])
     assert "only one" in rows["renamed"]["notes"]
-    assert "not graded" in rows["two-one-expected"]["notes"]
     assert "format 3" in rows["nbformat-3"]["notes"]
     assert "only the cells' text" in rows["big-output"]["notes"]
     assert "UTF-8" in rows["non-utf8"]["notes"]
@@ -253,6 +259,9 @@ def test_feedback_page_per_graded_learner_with_safe_names(messy):
     out = messy["out"]
     rows = h.grades(out)
     for learner, row in rows.items():
+        if row["status"] in ("refused", "not submitted"):
+            assert row["feedback"] == "", learner
+            continue
         page = out / row["feedback"]
         assert page.is_file(), learner
         assert page.parent == out / "feedback"

@@ -112,7 +112,7 @@ def test_exit_statuses_and_plain_errors(tmp_path, ex, capsys):
     assert "no exercise called 'ex99_nothing'" in capsys.readouterr().err
     assert h.grade(h.EX01, sub, "--out", tmp_path / "b", "--due", "next Thurs-ish") == 1
     assert "date and time" in capsys.readouterr().err
-    assert h.grade(h.EX01, sub, "--out", tmp_path / "c", "--due", "2026-12-01",
+    assert h.grade(h.EX01, sub, "--out", tmp_path / "c", "--due", "2026-12-01 17:00",
                    "--late-penalty", "lots") == 1
     assert "late penalty" in capsys.readouterr().err
     assert h.grade(h.EX01, tmp_path / "missing", "--out", tmp_path / "d") == 1

@@ -215,6 +215,12 @@ def _rebuilt(submitted: dict, release: _Release, exercise, scored: NotebookScore
         if item.manual:
             if found.status != "missing":
                 target["source"] = found.raw or ""
+            else:  # never show the template's text as if it were the learner's
+                target["source"] = (
+                    f"#### {item.label}\n\n**For the assessor: this part was not found in the "
+                    "learner's notebook** (its heading and nbgrader's hidden markings were "
+                    "removed). Read the notebook as submitted, in the `submitted` folder, and "
+                    "mark this part from it.")
             continue
         if found.cell_index is None:
             target["source"] = ""

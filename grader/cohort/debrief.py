@@ -28,8 +28,8 @@ from markupsafe import Markup
 
 from course.workshop import deck
 from course.workshop.slides import Slide, card_html, facts_html, heading_slide, situation_html
-
-from .render import framework_names
+from grader.items import Entry, Item
+from grader.render import framework_names
 
 FILE_NAME = "debrief.html"
 MIN_LEARNERS = 5
@@ -50,8 +50,8 @@ PROMPTS = {
 class EntryResult:
     """One post or situation of the exercise, with how the room did on its items."""
 
-    entry: object  # grader.items.Entry
-    items: list  # grader.items.Item, the entry's automatically marked items
+    entry: Entry
+    items: list[Item]  # the entry's automatically marked items
     learners: int
     missed: int  # learners who missed at least one of the entry's items
     missed_by_item: dict[str, int]
@@ -64,7 +64,7 @@ class EntryResult:
 def answers_from_outcomes(outcomes: list) -> pd.DataFrame:
     """Graded learners' automatic items: columns learner, item, correct."""
     records = [{"learner": o.public_id, "item": i.item_id, "correct": bool(i.correct)}
-               for o in outcomes if o.status != "problem" for i in o.items if not i.manual]
+               for o in outcomes if o.graded for i in o.items if not i.manual]
     return pd.DataFrame(records, columns=["learner", "item", "correct"])
 
 
@@ -85,7 +85,7 @@ def answers_from_results(results: Path) -> pd.DataFrame:
                         columns=["learner", "item", "correct"])
 
 
-def _entries(exercise) -> dict[str, object]:
+def _entries(exercise) -> dict[str, Entry]:
     return {e.id: e for part in exercise.key.parts for e in part.entries}
 
 
@@ -145,7 +145,7 @@ def _answer(result: EntryResult) -> Markup:
     facts: list[tuple[str, str]] = []
     if "verdict" in kinds:
         verdict = entry.verdict
-    elif "letter" in kinds:
+    elif "letter" in kinds and entry.situation is not None and entry.answer is not None:
         facts.append(("The better response",
                       f"{entry.answer}: {entry.situation.options[entry.answer]}"))
     if entry.rule:
@@ -214,7 +214,8 @@ def build(answers: pd.DataFrame, exercise, reveal: bool) -> str | None:
     for result in hardest:
         entry = result.entry
         label = (f"Post by {entry.post.display_name}" if entry.post is not None
-                 else f"Situation: {entry.situation.title}")
+                 else f"Situation: {entry.situation.title}" if entry.situation is not None
+                 else "Situation")
         slides.append(Slide(
             kind="post" if entry.post is not None else "situation",
             body=_body(entry, reveal), ask=_ask(result, reveal),

@@ -12,7 +12,14 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from grader.feedback import Feedback, item_feedback, item_html
+from grader.feedback import (
+    Feedback,
+    item_feedback,
+    item_html,
+    posts_all_right,
+    principle_text,
+    rule_text,
+)
 from grader.render import environment, points
 
 from .model import LearnerOutcome
@@ -34,6 +41,7 @@ def render(outcome: LearnerOutcome, show_answers: bool) -> str:
     """The HTML page for one learner."""
     exercise = outcome.exercise
     by_id = {i.id: i for i in exercise.items}
+    whole = posts_all_right(exercise.items, outcome.items)
     items = []
     for score in outcome.items:
         item = by_id.get(score.item_id)
@@ -43,7 +51,7 @@ def render(outcome: LearnerOutcome, show_answers: bool) -> str:
             words = _hand_marked(score.points if score.marked else None, item.points)
             correct = None
         else:
-            words = item_feedback(item, score, show_answers)
+            words = item_feedback(item, score, show_answers, whole.get(item.id, True))
             correct = score.correct
         items.append({"label": item.label, "summary": _reminder(item),
                       "tone": "manual" if correct is None else ("right" if correct else "wrong"),
@@ -54,4 +62,32 @@ def render(outcome: LearnerOutcome, show_answers: bool) -> str:
         raw=points(outcome.raw_score),
         penalty=points(outcome.late_penalty) if outcome.late_penalty else "", items=items,
         pending=outcome.manual_pending, hints=list(outcome.hints),
-        notes=" ".join(outcome.learner_notes))
+        notes=" ".join(outcome.learner_notes), show_answers=show_answers,
+        by_theme=[] if show_answers else by_rule_and_principle(outcome),
+        principles=[] if show_answers else principle_glossary(outcome))
+
+
+def by_rule_and_principle(outcome: LearnerOutcome) -> list[dict]:
+    """With answers hidden: how many items the learner got right for each rule and each
+    principle (counts only, never which item is which)."""
+    by_id = {i.id: i for i in outcome.exercise.items}
+    groups: dict[tuple[str, str], list[bool]] = {}
+    for score in outcome.items:
+        item = by_id.get(score.item_id)
+        if item is None or item.manual or item.kind == "letter":
+            continue
+        if item.kind in ("verdict", "rule"):
+            name = rule_text(item.rule) if item.rule else "No rule broken (fine to post)"
+            groups.setdefault(("Rule", name), []).append(score.correct)
+        if item.kind in ("verdict", "principle") and item.principle:
+            name = principle_text(item.principle) or item.principle
+            groups.setdefault(("Principle", name.split(" \u2014 ")[0]), []).append(
+                score.correct)
+    return [{"kind": kind, "name": name, "right": sum(marks), "of": len(marks)}
+            for (kind, name), marks in sorted(groups.items())]
+
+
+def principle_glossary(outcome: LearnerOutcome) -> list[str]:
+    """Every principle the exercise is about, explained (the same for every learner)."""
+    ids = sorted({i.principle for i in outcome.exercise.items if i.principle})
+    return [text for text in (principle_text(p) for p in ids) if text]

@@ -7,14 +7,16 @@ a plain ``problem`` on the learner's outcome, so one broken file never stops the
 
 from __future__ import annotations
 
+import contextlib
 import signal
+import threading
 from dataclasses import dataclass
 
 from grader.scoring import other_exercise, score_notebook
 
 from .autograded import CopyTarget
 from .model import LearnerOutcome
-from .reading import DEFAULT_MAX_BYTES, read_submission
+from .reading import DEFAULT_MAX_BYTES, DEFAULT_TIME_LIMIT, read_submission
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,30 @@ class Task:
     outcome: LearnerOutcome
     copy: CopyTarget | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
+    seconds: float | None = DEFAULT_TIME_LIMIT
+
+
+class TimeLimitExceeded(Exception):
+    """One submission took longer than ``--time-limit`` to read."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float | None):
+    """Stop the work inside after ``seconds`` (a timer signal; main thread only)."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum, frame):  # noqa: ARG001
+        raise TimeLimitExceeded()
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def init_worker() -> None:
@@ -33,9 +59,23 @@ def init_worker() -> None:
 
 
 def safe_grade(task: Task) -> LearnerOutcome:
-    """:func:`grade`, turning any unexpected error into a plain problem for this learner."""
+    """:func:`grade` within the time limit, turning any unexpected error into a plain problem
+    for this learner."""
     try:
-        return grade(task)
+        with time_limit(task.seconds):
+            return grade(task)
+    except TimeLimitExceeded:
+        return task.outcome.update(problem=(
+            f"Reading this submission took longer than the {task.seconds:g} seconds allowed "
+            "for one file (--time-limit), so it was stopped and not graded; everyone else was "
+            "graded. The file is probably enormous (for example a cell with hundreds of "
+            "thousands of lines): ask the learner to keep only the exercise's cells, save and "
+            "submit again."))
+    except RecursionError:
+        return task.outcome.update(problem=(
+            "This submission is nested too deeply to be read (its notebook data goes thousands "
+            "of levels deep), so it was not graded; everyone else was graded. Ask the learner "
+            "to open it in Jupyter, save and submit again."))
     except Exception as error:  # noqa: BLE001 - one learner's file must not stop the others
         # only the error's kind: its text could quote a file name, i.e. a learner's name
         return task.outcome.update(problem=(
@@ -64,7 +104,12 @@ def grade(task: Task) -> LearnerOutcome:
                        "in this notebook: it is a different notebook, or its answer cells "
                        "were deleted.")
         return outcome.update(problem=problem, notes=tuple(notes))
-    missing = sum(i.status == "missing" for i in scored.items)
+    lost = sum(i.status == "missing" and i.manual for i in scored.items)
+    if lost:
+        notes.append(f"{lost} written part(s) could not be found in the notebook (heading and "
+                     "markings removed): flagged for a look; mark them by hand from the "
+                     "notebook as submitted.")
+    missing = sum(i.status == "missing" and not i.manual for i in scored.items)
     if missing:
         notes.append(f"{missing} answer(s) were not found in the notebook (cells deleted or "
                      "changed) and scored 0.")

@@ -5,28 +5,36 @@ Layouts (``detect_layout``):
 - ``moodle``: "Download all submissions": ``Full Name_ID_assignsubmission_file_/…`` folders (or
   the same prefix on each file when Moodle was told not to use folders); the id is the
   participant number Moodle uses in its grading worksheet;
-- ``canvas``: flat ``name_[LATE_]userid_attachmentid_file.ipynb``;
+- ``canvas``: flat ``name_[LATE_]userid_attachmentid_file.ipynb`` (also ``_late_``, and
+  ``anon_[LATE_]anonymousid_attachmentid_file`` when the assignment is marked anonymously);
 - ``flat``: one file per learner, the learner id taken from the file name.
 
-Which notebook counts when a learner folder holds several: the one named exactly like the
-assignment's notebook; if none is, the learner is a ``problem`` (we never guess). The same
-learner found twice (two folders, two sources, or ``name (1).ipynb``): the latest submission
-counts, by submission time, else by the order the sources were given.
+A layout is chosen only when the download fits it and no other (``detect_layout``); otherwise
+the run is refused and the assessor names it with ``--layout``.
+
+We never choose between notebooks: a learner with two notebooks (``ex01.ipynb`` and
+``ex01 (1).ipynb``) is a ``problem`` naming both, unless they are byte for byte the same. The
+same learner found in two sources (a main download and a late one): the later trustworthy
+submission time counts, else the source given last.
+
+Submission times come only from trustworthy places: nbgrader's ``timestamp.txt`` (or a
+submission-times file, applied by the pipeline). Zip entry times and file modification times
+are when a file was packed or copied, not when anyone submitted, so they are never used.
 """
 
 from __future__ import annotations
 
+import filecmp
 import re
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from dateutil import parser as dateparser
-
 from .ids import tidy
+from .late import LateSettingError, read_time
 from .model import Candidate, Rejected
 from .zipsafe import DEFAULT_LIMITS, Unpacked, ZipLimits, ZipRefused, unpack
 
@@ -34,7 +42,8 @@ LAYOUTS = ("nbgrader", "moodle", "canvas", "flat")
 MOODLE = re.compile(
     r"^(?P<name>.+?)_(?P<id>\d+)_assign(?:submission|feedback)_(?P<plugin>[a-z]+)_(?P<rest>.*)$",
     re.S)
-CANVAS = re.compile(r"^(?P<name>.+?)(?P<late>_LATE)?_(?P<uid>\d+)_(?P<att>\d+)_(?P<file>.+)$", re.S)
+CANVAS = re.compile(r"^(?:(?P<anon>anon)|(?P<name>.+?))(?P<late>_(?i:late))?_"
+                    r"(?P<uid>(?(anon)[A-Za-z0-9]+|\d+))_(?P<att>\d+)_(?P<file>.+)$", re.S)
 _COPY_SUFFIX = re.compile(r"^(?P<stem>.*?)(?: \(\d+\)|-\d+)$")
 JUNK = {"__MACOSX", "Thumbs.db", "desktop.ini", ".DS_Store", ".ipynb_checkpoints"}
 
@@ -57,9 +66,9 @@ class Intake:
 class _Source:
     label: str
     root: Path
-    zip_times: dict[Path, datetime]
     zone: ZoneInfo
     show_names: bool
+    number: int = 0
 
 
 def junk(path: Path) -> bool:
@@ -83,7 +92,8 @@ def gather(sources: list[Path], assignment_id: str, notebook_name: str, workdir:
             intake.rejected.append(Rejected(path.name, path.name, f"the whole zip was refused: "
                                                                   f"{error}"))
             continue
-        kind = layout or detect_layout(source.root, assignment_id)
+        source.number = number
+        kind = layout or detect_layout(source.root, assignment_id, path.name)
         intake.layouts.append(kind)
         collect = {"nbgrader": _nbgrader, "moodle": _moodle, "canvas": _canvas,
                    "flat": _flat}[kind]
@@ -91,6 +101,7 @@ def gather(sources: list[Path], assignment_id: str, notebook_name: str, workdir:
         for candidate in batch:
             _choose_notebook(candidate, notebook_name, show_names)
             candidate.order = len(found)
+            candidate.source = number
             found.append(candidate)
     _deduplicate(found, intake, show_names)
     intake.candidates.sort(key=lambda c: c.learner_id)
@@ -115,43 +126,57 @@ def _open(path: Path, dest: Path, zone: ZoneInfo, show_names: bool, intake: Inta
             if root.name == "submitted" or (root / "submitted").is_dir():
                 break
             children = [c for c in root.iterdir() if not junk(c)]
-        return _Source(label, root, unpacked.times, zone, show_names)
+        return _Source(label, root, zone, show_names)
     if path.is_file():
         if path.suffix.lower() == ".zip":
             raise IntakeError(f"{path.name} ends in .zip but is not a readable zip file. "
                               "Download it again from the LMS.")
         raise IntakeError(f"{path.name} is a single file. Give the folder or the zip that holds "
                           "everyone's submissions.")
-    return _Source(label, path, {}, zone, show_names)
+    return _Source(label, path, zone, show_names)
 
 
-def detect_layout(root: Path, assignment_id: str) -> str:
-    """Which of the four layouts ``root`` looks like."""
+LAYOUT_CHOICES = ("--layout nbgrader (a folder per learner), --layout flat (one notebook per "
+                  "learner, named after them), --layout moodle or --layout canvas")
+
+
+def detect_layout(root: Path, assignment_id: str, label: str = "") -> str:
+    """Which of the four layouts ``root`` is; refused (:class:`IntakeError`) unless only one
+    fits."""
     if (root / "submitted").is_dir():
         return "nbgrader"
     children = [c for c in sorted(root.iterdir()) if not junk(c)]
-    if any(MOODLE.match(c.name) for c in children):
-        return "moodle"
+    if not children:
+        raise IntakeError("No submissions were found there: the folder is empty.")
+    where = f" {label}" if label else ""
+    moodle = [c for c in children if MOODLE.match(c.name)]
+    folders = [c for c in children if c.is_dir()]
     files = [c for c in children if c.is_file()]
-    if files and sum(bool(CANVAS.match(f.name)) for f in files) * 2 >= len(files):
+    canvas = [f for f in files if CANVAS.match(f.name)]
+    if moodle and len(moodle) == len(children):
+        return "moodle"
+    if canvas and not folders and len(canvas) == len(files):
         return "canvas"
-    if any(c.is_dir() for c in children):
+    if folders and not files and not moodle:
         return "nbgrader"
-    if files:
+    if files and not folders and not canvas and not moodle:
         return "flat"
-    raise IntakeError("No submissions were found there: the folder is empty.")
-
-
-def _file_time(path: Path, source: _Source) -> tuple[datetime, str]:
-    if path in source.zip_times:
-        return source.zip_times[path].replace(tzinfo=source.zone).astimezone(UTC), \
-            "time of the file in the zip"
-    return datetime.fromtimestamp(path.stat().st_mtime, UTC), "file modification time"
-
-
-def _latest_time(files: list[Path], source: _Source) -> tuple[datetime | None, str]:
-    times = [_file_time(f, source) for f in files]
-    return max(times) if times else (None, "")
+    kinds = []
+    if moodle:
+        kinds.append(f"{len(moodle)} named like a Moodle download")
+    if canvas:
+        kinds.append(f"{len(canvas)} named like a Canvas download")
+    plain_files = len(files) - len(canvas) - sum(1 for m in moodle if m.is_file())
+    plain_folders = len(folders) - sum(1 for m in moodle if m.is_dir())
+    if plain_files:
+        kinds.append(f"{plain_files} other file{'s' if plain_files != 1 else ''}")
+    if plain_folders:
+        kinds.append(f"{plain_folders} other folder{'s' if plain_folders != 1 else ''}")
+    raise IntakeError(
+        f"The submissions{where} could be read more than one way: they hold "
+        + ", ".join(kinds) + ". Nothing was graded, so that no learner is lost. Say which "
+        f"layout it is with {LAYOUT_CHOICES}; whatever does not fit it is listed as refused in "
+        "grades.csv.")
 
 
 def _files_in(folder: Path) -> list[Path]:
@@ -184,27 +209,25 @@ def _nbgrader(source: _Source, assignment_id: str, intake: Intake) -> list[Candi
             loose = [p for p in learner.iterdir() if p.is_file() and not junk(p)]
             if loose:
                 candidate.files = sorted(loose)
-                candidate.submitted_at, candidate.time_source = _latest_time(loose, source)
             elif others:
                 shown = ", ".join(others) if source.show_names else f"{len(others)} other folder(s)"
-                candidate.problem = (
-                    f"There is no {assignment_id} folder for this learner, only: {shown}. "
-                    "They may have submitted a different exercise.")
+                candidate.not_submitted = (
+                    f"Nothing submitted for {assignment_id} (this learner's folder holds only "
+                    f"{shown}).")
             else:
-                candidate.problem = "The learner's folder is empty: nothing was submitted."
+                candidate.not_submitted = "The learner's folder is empty: nothing submitted."
         out.append(candidate)
     return out
 
 
 def _read_timestamp(path: Path) -> tuple[datetime | None, str | None]:
+    """nbgrader's ``timestamp.txt`` (UTC unless it says otherwise)."""
     text = path.read_bytes()[:200].decode("utf-8", "replace").strip()
     try:
-        moment = dateparser.parse(text)
-    except (ValueError, OverflowError):
-        return None, "Its timestamp.txt could not be read, so the submission time is unknown."
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)  # nbgrader writes UTC unless told otherwise
-    return moment.astimezone(UTC), None
+        return read_time(text, ZoneInfo("UTC")).moment, None
+    except LateSettingError:
+        return None, ("Its timestamp.txt could not be read, so the submission time is unknown "
+                      "and lateness was not checked.")
 
 
 def _moodle(source: _Source, assignment_id: str, intake: Intake) -> list[Candidate]:
@@ -225,10 +248,8 @@ def _moodle(source: _Source, assignment_id: str, intake: Intake) -> list[Candida
         candidate.files.extend(_files_in(child) if child.is_dir() else [child])
     out = list(groups.values())
     for candidate in out:
-        if candidate.files:
-            candidate.submitted_at, candidate.time_source = _latest_time(candidate.files, source)
-        else:
-            candidate.problem = "Moodle holds no file for this learner: nothing was submitted."
+        if not candidate.files:
+            candidate.not_submitted = "Moodle holds no file for this learner: nothing submitted."
     _attach_rejected(out, intake, source, lambda name: _moodle_id(name))
     return out
 
@@ -251,14 +272,17 @@ def _canvas(source: _Source, assignment_id: str, intake: Intake) -> list[Candida
                 "belongs to no learner")))
             continue
         uid = match["uid"]
+        name = None if match["anon"] else tidy(match["name"])
         candidate = groups.setdefault(uid, Candidate(
-            learner_id=uid, name=tidy(match["name"]), layout="canvas", files=[],
+            learner_id=uid, name=name, layout="canvas", files=[],
             folder_label=child.name, lms_id=uid))
+        if match["anon"]:
+            candidate.notes.append("Canvas marked this assignment anonymously: the learner is "
+                                   "known by Canvas's anonymous id only.")
         candidate.files.append(child)
         candidate.lms_late = candidate.lms_late or bool(match["late"])
     out = list(groups.values())
     for candidate in out:
-        candidate.submitted_at, candidate.time_source = _latest_time(candidate.files, source)
         if candidate.lms_late:
             candidate.notes.append("Canvas marked this submission as late.")
     _attach_rejected(out, intake, source, _canvas_id)
@@ -279,9 +303,8 @@ def _flat(source: _Source, assignment_id: str, intake: Intake) -> list[Candidate
                 "graded")))
             continue
         learner_id = flat_learner_id(child.name, assignment_id)
-        when, how = _file_time(child, source)
         out.append(Candidate(learner_id=learner_id, name=None, layout="flat", files=[child],
-                             folder_label=child.name, submitted_at=when, time_source=how))
+                             folder_label=child.name))
     return out
 
 
@@ -330,9 +353,9 @@ def expected_stem(name: str) -> str:
 
 
 def _choose_notebook(candidate: Candidate, notebook_name: str, show_names: bool) -> None:
-    if candidate.problem or not candidate.files:
-        if not candidate.problem:
-            candidate.problem = "No file was found for this learner: nothing was submitted."
+    if candidate.problem or candidate.not_submitted or not candidate.files:
+        if not candidate.problem and not candidate.not_submitted:
+            candidate.not_submitted = "No file was found for this learner: nothing submitted."
         return
     notebooks = [f for f in candidate.files if f.suffix.lower() == ".ipynb"]
     if len(notebooks) <= 1:
@@ -353,22 +376,18 @@ def _choose_notebook(candidate: Candidate, notebook_name: str, show_names: bool)
             candidate.notes.append(f"The notebook was saved as {shown}, not {notebook_name}; "
                                    "it was graded anyway, as it is the only one.")
         return
-    exact = [f for f in notebooks if original_name(candidate.layout, f.name) == notebook_name]
-    if not exact:
-        wanted = Path(notebook_name).stem
-        exact = [f for f in notebooks
-                 if expected_stem(original_name(candidate.layout, f.name)) == wanted]
-    if len(exact) == 1:
-        extra = [f for f in candidate.files if f != exact[0]]
-        candidate.notes.append(_also_found(extra, show_names))
-        candidate.files = exact
+    if all(filecmp.cmp(notebooks[0], f, shallow=False) for f in notebooks[1:]):  # one file
+        extra = [f for f in candidate.files if f != notebooks[0]]
+        candidate.notes.append(_also_found(extra, show_names).replace(
+            "not graded", "identical copies of the graded notebook"))
+        candidate.files = notebooks[:1]
         return
     listed = ", ".join(repr(f.name) for f in notebooks) if show_names else \
         f"{len(notebooks)} notebooks"
     candidate.problem = (
-        f"This submission holds {len(notebooks)} notebooks ({listed}) and none or several "
-        f"are named {notebook_name}, so we could not tell which one to grade. Ask the learner "
-        "which one counts, keep only that one, and run the command again.")
+        f"This submission holds {len(notebooks)} different notebooks ({listed}), so we could "
+        "not tell which one to grade and graded none: we never choose for the learner. Ask "
+        "the learner which one counts, keep only that one, and run the command again.")
 
 
 def original_name(layout: str, file_name: str) -> str:
@@ -389,19 +408,42 @@ def _also_found(extra: list[Path], show_names: bool) -> str:
 
 
 def _deduplicate(found: list[Candidate], intake: Intake, show_names: bool) -> None:
+    """One candidate per learner. Within one source, two submissions of a learner cannot be
+    put in order (no trustworthy time tells which is later), so the learner is a problem
+    naming both; across sources, the later trustworthy time counts, else the later source."""
     groups: dict[str, list[Candidate]] = defaultdict(list)
     for candidate in found:
         groups[candidate.learner_id].append(candidate)
     for group in groups.values():
-        group.sort(key=lambda c: (c.submitted_at is not None,
-                                  c.submitted_at or datetime.min.replace(tzinfo=UTC), c.order))
-        kept = group[-1]
-        for older in group[:-1]:
+        real = [c for c in group if not c.not_submitted] or group
+        if len(real) == 1:
+            intake.candidates.append(real[0])
+            continue
+        sources = [c.source for c in real]
+        timed = all(c.submitted_at is not None for c in real)
+        if len(set(sources)) < len(sources) and not timed:
+            kept = real[-1]
+            files = [f for c in real for f in c.files]
+            listed = ", ".join(repr(f.name) for f in files) if show_names else \
+                f"{len(files)} files"
+            kept.problem = (
+                f"This learner appears {len(real)} times in one download ({listed}), with "
+                "nothing to tell which submission is the latest, so none was graded: we never "
+                "choose for the learner. Keep only the one that counts and run the command "
+                "again.")
+            kept.files = files
+            intake.candidates.append(kept)
+            continue
+        if timed:
+            real.sort(key=lambda c: (c.submitted_at, c.order))
+        else:  # times cannot be compared with no time: the source given last counts
+            real.sort(key=lambda c: (c.source, c.order))
+        kept = real[-1]
+        for older in real[:-1]:
             intake.superseded.append((older, kept))
-        if len(group) > 1:
-            when = kept.submitted_at.strftime("%Y-%m-%d %H:%M UTC") if kept.submitted_at \
-                else "the one found last"
-            kept.notes.append(f"Found {len(group)} submissions from this learner; the latest "
-                              f"({when}) counts, the others were ignored.")
-            kept.name = kept.name or next((c.name for c in group if c.name), None)
+        when = kept.submitted_at.strftime("%Y-%m-%d %H:%M UTC") if kept.submitted_at \
+            else "the one in the download given last"
+        kept.notes.append(f"Found {len(real)} submissions from this learner; the latest "
+                          f"({when}) counts, the others were ignored.")
+        kept.name = kept.name or next((c.name for c in real if c.name), None)
         intake.candidates.append(kept)

@@ -35,6 +35,8 @@ class Candidate:
     problem: str | None = None
     notes: list[str] = field(default_factory=list)
     order: int = 0
+    source: int = 0
+    not_submitted: str | None = None
 
 
 @dataclass
@@ -67,6 +69,12 @@ class LearnerOutcome:
     late_penalty: float = 0.0
     late_by: str = ""
     feedback_file: str = ""
+    standing: str | None = None
+    """Set for a row that is not a graded submission: ``not submitted`` (nothing for this
+    exercise), ``refused`` (a file that belongs to no learner), ``not in this download`` (in
+    the gradebook from an earlier run; ``recorded_score`` is nbgrader's)."""
+    recorded_score: float | None = None
+    lms_late_unknown: bool = False
 
     def update(self, **changes) -> LearnerOutcome:
         """A copy with ``changes`` (outcomes are never changed in place)."""
@@ -105,14 +113,16 @@ class LearnerOutcome:
     @property
     def status(self) -> str:
         """``problem``, ``to mark`` (written parts wait for formgrader) or ``graded``."""
+        if self.standing is not None:
+            return self.standing
         if self.problem is not None or self.scored is None:
             return "problem"
         return "to mark" if self.scored.pending else "graded"
 
     @property
     def graded(self) -> bool:
-        """Not a problem: the learner has scores (some may still be to mark by hand)."""
-        return self.status != "problem"
+        """Graded, fully or with written parts still to mark (the gradebook holds it)."""
+        return self.status in ("graded", "to mark")
 
     @property
     def items(self) -> tuple[ItemScore, ...]:
@@ -148,6 +158,8 @@ class LearnerOutcome:
     @property
     def raw_score(self) -> float | None:
         """Points before any late penalty (None for a problem)."""
+        if self.standing == "not in this download":
+            return self.recorded_score
         if not self.graded:
             return None
         return round(sum(i.points for i in self.items), 6)
@@ -165,8 +177,16 @@ class LearnerOutcome:
 
     @property
     def lms_comment(self) -> str:
+        """Feedback the learner reads in the LMS: never the assessor's notes (those are in
+        grades.csv)."""
         if self.status == "problem":
-            return "Not graded: " + (self.problem or "")
+            return ("Your submission could not be marked yet. Your assessor will be in touch "
+                    "about what to send again.")
         if self.status == "to mark":
-            return "Partly marked: written parts still to be marked by hand."
-        return f"Score {self.score:g} out of {self.max_score:g}. See your feedback page."
+            return "Your written parts are still being marked; your score will follow."
+        if self.status != "graded" or self.score is None:
+            return ""
+        late = (f" This includes a late penalty of {self.late_penalty:g} point"
+                f"{'' if self.late_penalty == 1 else 's'}." if self.late_penalty else "")
+        return (f"Your score: {self.score:g} out of {self.max_score:g}.{late} Your feedback "
+                "page explains each answer.")

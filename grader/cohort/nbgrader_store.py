@@ -53,7 +53,8 @@ def _split_name(name: str | None) -> tuple[str | None, str | None]:
 
 
 def _record(outcome, exercise) -> _Record:
-    """Automatic items get their points; written ones are left for formgrader (None); an
+    """Automatic items get their points; written ones are left for formgrader (None), unless
+    left blank (0, as nbgrader gives an unchanged answer cell); an
     unanswered typed answer gets the comment "No response."."""
     first, last = _split_name(outcome.name)
     grade_cells, answer_cells = exercise.grade_cells, exercise.answer_cells
@@ -62,8 +63,10 @@ def _record(outcome, exercise) -> _Record:
         student_id=outcome.student_id, first_name=first, last_name=last,
         timestamp=moment.astimezone(UTC).replace(tzinfo=None) if moment else None,
         late_penalty=outcome.late_penalty,
-        grades={grade_cells[i.item_id]: (None if i.manual else i.points)
-                for i in outcome.items if i.item_id in grade_cells},
+        grades={**{grade_cells[i.item_id]: (None if i.pending else i.points)
+                   for i in outcome.items if i.item_id in grade_cells},
+                # the 0-point "Check my policy" cell: marked, never "needs manual grade"
+                **({check: 0.0} if (check := getattr(exercise, "check_cell", None)) else {})},
         comments={answer_cells[i.item_id]: "No response." if i.status == "unanswered" else None
                   for i in outcome.items if i.item_id in answer_cells})
 
@@ -235,8 +238,7 @@ def _ids(gradebook, exercise) -> _Ids:
     grade_cells.update({c.name: c.id for c in notebook.task_cells})
     solution_cells = {c.name: c.id for c in notebook.solution_cells}
     solution_cells.update({c.name: c.id for c in notebook.task_cells})
-    auto = {item.grade_cell for item in exercise.auto_items}
-    manual = {name for name in grade_cells if name not in auto}
+    manual = {item.grade_cell for item in exercise.manual_items}
     return _Ids(notebook.assignment.id, notebook.id, grade_cells, solution_cells, manual)
 
 
@@ -325,7 +327,9 @@ def _upsert_cells(conn, table, ids: _Ids, rows: Iterable[_Record], nb_of: dict[s
                   grades: bool) -> None:
     """One row per (submitted notebook, cell) for every grade (or solution) cell, as nbgrader's
     ``add_submission`` makes them; our values where we have them, nbgrader's defaults else.
-    Rows with a hand-given score or comment keep it (and stay flagged for review)."""
+    Rows with a hand-given score or comment keep it (and stay flagged for review). A written
+    (hand-marked) part gets a score only when the learner left it blank: 0, marked, as
+    nbgrader's autograde gives an unchanged answer cell; a hand mark is never replaced."""
     rows = list(rows)
     cells = ids.grade_cells if grades else ids.solution_cells
     existing: dict[tuple[str, str], tuple[str, object]] = {}
@@ -339,7 +343,8 @@ def _upsert_cells(conn, table, ids: _Ids, rows: Iterable[_Record], nb_of: dict[s
         values = row.grades if grades else row.comments
         for name, cell_id in sorted(cells.items()):
             key = (nb_of[row.student_id], cell_id)
-            ours = name in values and not (grades and name in ids.manual)
+            blank = grades and name in ids.manual and values.get(name) is not None
+            ours = name in values and (not grades or name not in ids.manual or blank)
             if grades:
                 score = values.get(name) if ours else None
                 record = {"auto_score": score, "needs_manual_grade": score is None}
@@ -347,7 +352,7 @@ def _upsert_cells(conn, table, ids: _Ids, rows: Iterable[_Record], nb_of: dict[s
                 record = {"auto_comment": values.get(name) if ours else None}
             if key in existing:
                 rid, manual = existing[key]
-                if not ours:
+                if not ours or (blank and manual is not None):
                     continue
                 if grades and manual is not None:
                     record["needs_manual_grade"] = True
@@ -395,4 +400,32 @@ def manual_scores(gradebook, exercise, student_ids: list[str]) -> dict[str, dict
                             grade_t.c.manual_score.is_not(None)))
             for student, cell_id, score in conn.execute(query):
                 found.setdefault(student, {})[names[cell_id]] = float(score)
+    return found
+
+
+def remove(gradebook, exercise, student_ids: list[str]) -> set[str]:
+    """Remove these learners' submissions of the exercise (grades, comments, hand marks), so
+    that the gradebook and ``nbgrader export`` never keep a grade ``grades.csv`` does not
+    show; return the ids that had one."""
+    from nbgrader.api import MissingEntry
+
+    removed = set()
+    for student in student_ids:
+        try:
+            gradebook.find_submission(exercise.id, student)
+        except MissingEntry:
+            continue
+        gradebook.remove_submission(exercise.id, student)
+        removed.add(student)
+    return removed
+
+
+def others(gradebook, exercise, student_ids: set[str]) -> list[dict]:
+    """Submissions of the exercise in the gradebook from learners not in this run: nbgrader's
+    own figures for each (``student``, ``score``, ``max_score``, ``timestamp``...)."""
+    found = [d for d in gradebook.submission_dicts(exercise.id)
+             if d.get("student") not in student_ids]
+    for d in found:
+        submission = gradebook.find_submission(exercise.id, d["student"])
+        d["late_penalty"] = float(submission.late_submission_penalty or 0.0)
     return found

@@ -12,6 +12,7 @@ import io
 import json
 import os
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 DIR_MODE = 0o700
@@ -104,30 +105,71 @@ def write_items(out: Path, rows: list) -> None:
     write_private(out / "items.csv", csv_text(ITEMS_HEADER, lines))
 
 
-def write_lms(out: Path, rows: list, exercise) -> None:
+def moodle_time(moment: datetime, zone: tzinfo) -> str:
+    """A time as Moodle writes it in its worksheet: ``Tuesday, 1 December 2026, 5:00 PM``."""
+    local = moment.astimezone(zone)
+    return f"{local:%A}, {local.day} {local:%B %Y}, {local.hour % 12 or 12}:{local:%M %p}"
+
+
+def write_lms(out: Path, rows: list, exercise, graded_at: datetime | None = None,
+              zone: tzinfo = UTC) -> None:
     """Upload files for Moodle (grading worksheet) and Canvas (gradebook import).
 
     The maximum ("Maximum Grade", "Points Possible") is the exercise's total points, written
-    parts included, so that a hand-marked exercise's grades fit under it. Problem rows have an
-    empty grade so that an upload never overwrites a grade with nothing.
+    parts included, so that a hand-marked exercise's grades fit under it: set the same maximum
+    in the LMS. Only learners who submitted are listed. Problem rows and rows still to mark
+    have an empty grade, so that an upload never overwrites a grade with nothing. The feedback
+    comment is written for the learner (the LMS shows it to them); the assessor's notes stay in
+    grades.csv. Moodle's "Last modified (grade)" is this run's time, so that Moodle takes the
+    upload as newer than its own grades.
     """
     assignment_id, max_score = exercise.id, exercise.max_score
+    graded_at = graded_at or datetime.now(UTC)
+    listed = [r for r in rows if r.status in ("graded", "to mark", "problem")]
     moodle = []
-    for r in rows:
+    for r in listed:
         identifier = f"Participant {r.lms_id}" if r.layout == "moodle" and r.lms_id \
             else r.public_id
-        moodle.append([identifier, r.lms_name, "", "Submitted for grading",
+        status = "Submitted for grading - " + ("Graded" if r.status == "graded" else
+                                               "Not graded")
+        submitted = moodle_time(r.submitted_at, zone) if r.submitted_at else ""
+        moodle.append([identifier, r.lms_name, "", status,
                        r.score if r.status == "graded" else None, max_score, "Yes",
-                       r.submitted_text, "", r.lms_comment])
+                       submitted, moodle_time(graded_at, zone) if r.status == "graded" else "",
+                       r.lms_comment])
     write_private(out / "lms" / "moodle-grading-worksheet.csv", csv_text(
         ["Identifier", "Full name", "Email address", "Status", "Grade", "Maximum Grade",
          "Grade can be changed", "Last modified (submission)", "Last modified (grade)",
          "Feedback comments"], moodle))
     canvas = [["Points Possible", "", "", "", "", max_score]]
-    for r in rows:
+    for r in listed:
         canvas_id = r.lms_id if r.layout == "canvas" else ""
         login = "" if r.layout == "canvas" else r.public_id
         canvas.append([r.lms_name, canvas_id, "", login, "",
                        r.score if r.status == "graded" else None])
     write_private(out / "lms" / "canvas-gradebook.csv", csv_text(
         ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", assignment_id], canvas))
+
+
+class ResultsBelongElsewhere(ValueError):
+    """The results folder holds another exercise's results; nothing was changed."""
+
+
+def claim(out: Path, exercise_id: str, item_ids: set[str]) -> None:
+    """Make ``out`` the results folder of ``exercise_id``, or refuse when it belongs to another
+    exercise (its grades, LMS files and feedback pages would be replaced)."""
+    owner = None
+    try:
+        owner = json.loads((out / "run.json").read_text(encoding="utf-8")).get("exercise")
+    except (FileNotFoundError, ValueError, AttributeError):
+        owner = None
+    if owner is None and (out / "items.csv").is_file():  # results written before the marker existed
+        with open(out / "items.csv", encoding="utf-8", newline="") as handle:
+            seen = {row.get("item") for row in csv.DictReader(handle)}
+        if seen and not seen & item_ids:
+            owner = "another exercise"
+    if owner and owner != exercise_id:
+        raise ResultsBelongElsewhere(
+            f"The results folder {out} already holds the results of {owner}. Nothing was "
+            f"changed: give {exercise_id} a results folder of its own (--out), so that no "
+            "grades, LMS files or feedback pages are replaced.")

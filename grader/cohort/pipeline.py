@@ -36,13 +36,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from grader.exercise import Exercise, UnknownExercise, load_released
 
 from . import debrief, feedback, nbgrader_store, outputs, report
+from . import submission_times as times_mod
 from .autograded import CopyTarget
 from .grading import Task, init_worker, safe_grade
 from .ids import SECRET_NAME, Pseudonymiser, file_slug
 from .intake import Intake, IntakeError, gather
 from .late import DEFAULT_TIMEZONE, LatePolicy, Penalty, describe_lateness, zone
 from .model import Candidate, LearnerOutcome
-from .reading import DEFAULT_MAX_BYTES
+from .reading import DEFAULT_MAX_BYTES, DEFAULT_TIME_LIMIT
 from .zipsafe import ZipLimits, ZipRefused
 
 EXIT_OK, EXIT_FATAL, EXIT_PROBLEMS, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -76,6 +77,9 @@ class Options:
     zip_limits: ZipLimits = field(default_factory=ZipLimits)
     progress: bool | None = None
     quiet: bool = False
+    submission_times: Path | None = None
+    due_words: str = ""
+    time_limit: float = DEFAULT_TIME_LIMIT
 
 
 def _say(options: Options, text: str, error: bool = False) -> None:
@@ -112,6 +116,8 @@ class Run:
     intake: Intake = field(default_factory=Intake)
     outcomes: list[LearnerOutcome] = field(default_factory=list)
     copies: dict[str, CopyTarget] = field(default_factory=dict)
+    refused: list[LearnerOutcome] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def public_id(self, candidate: Candidate) -> str:
         return self.pseudo.code(candidate.learner_id) if self.pseudo else candidate.learner_id
@@ -125,6 +131,9 @@ def run(options: Options) -> int:
     workdir: Path | None = None
     try:
         exercise = load_released(options.assignment_id)
+        items = {i.id for i in exercise.items}
+        if options.out.resolve().is_dir():  # refused before anything is written
+            outputs.claim(options.out.resolve(), exercise.id, items)
         out = outputs.private_dir(options.out.resolve())
         for stale in out.glob(".work-*"):
             shutil.rmtree(stale, ignore_errors=True)
@@ -140,22 +149,29 @@ def run(options: Options) -> int:
             step(state)
             _checkpoint()
         outcomes = state.outcomes
-        problems = sum(o.status == "problem" for o in outcomes)
-        to_mark = sum(o.status == "to mark" for o in outcomes)
+        for warning in state.warnings:
+            _say(options, f"WARNING: {warning}", error=True)
         elsewhere = course_dir is not None and course_dir != out
-        _say(options, f"Done in {time.perf_counter() - started:.1f} s: "
-                      f"{len(outcomes) - problems} graded, {problems} could not be graded"
-                      + (f", {to_mark} with written parts to mark in formgrader" if to_mark
-                         else "") + f". Results in {out}"
-                      + (f"; formgrader's copies in {course_dir}." if elsewhere else "."))
-        return EXIT_PROBLEMS if problems or state.intake.rejected else EXIT_OK
+        _say(options, f"Done in {time.perf_counter() - started:.1f} s. "
+                      + summary_line(outcomes, state.refused) + f" Results in {out}"
+                      + (f"; formgrader's copies in {course_dir}." if elsewhere else ".")
+                      + f" Set the assignment's maximum grade in the LMS to "
+                        f"{exercise.max_score:g}.")
+        if any(o.late_penalty for o in outcomes) and options.gradebook:
+            _say(options, "Late penalties are stored in the gradebook. A plain 'nbgrader "
+                          "autograde' afterwards recomputes them with nbgrader's own setting "
+                          "(no penalty, by default) and removes them: run this command again "
+                          "instead.")
+        problems = sum(o.status == "problem" for o in outcomes)
+        return EXIT_PROBLEMS if problems or state.refused else EXIT_OK
     except (KeyboardInterrupt, Stopped):
         _say(options, "Stopped before the end. Nothing is half-written: run the same command "
                       "again to finish (grades already saved are updated, not doubled).",
              error=True)
         return EXIT_INTERRUPTED
     except (UnknownExercise, IntakeError, ZipRefused, nbgrader_store.GradebookError,
-            report.ReportError, ValueError) as error:
+            report.ReportError, times_mod.SubmissionTimesError, outputs.ResultsBelongElsewhere,
+            ValueError) as error:
         _say(options, f"Error: {error}", error=True)
         return EXIT_FATAL
     except OSError as error:
@@ -178,13 +194,27 @@ def find_submissions(state: Run) -> None:
     state.intake = gather(options.sources, state.exercise.id, state.exercise.notebook_name,
                           state.workdir, state.zone, show_names=state.pseudo is None,
                           layout=options.layout, limits=options.zip_limits)
+    _apply_times(options, state.intake.candidates, state.zone)
     _say(options, f"Found {len(state.intake.candidates)} learners "
-                  f"({', '.join(sorted(set(state.intake.layouts)))} layout).")
+                  f"({', '.join(sorted(set(state.intake.layouts)))} layout)"
+                  + (f" and {len(state.intake.rejected)} refused file(s)"
+                     if state.intake.rejected else "") + ".")
+    if options.late.due is not None:
+        _say(options, f"Deadline read as {options.due_words or options.late.due}; "
+                      f"late penalty: {options.late.penalty.describe()}.")
     state.outcomes = [
         LearnerOutcome(submission=c, exercise=state.exercise, public_id=state.public_id(c),
                        name=None if state.pseudo else c.name, problem=c.problem,
-                       notes=tuple(c.notes))
+                       notes=tuple(c.notes) + ((c.not_submitted,) if c.not_submitted else ()),
+                       standing="not submitted" if c.not_submitted else None)
         for c in state.intake.candidates]
+    for number, item in enumerate(state.intake.rejected, start=1):
+        name = item.name if state.pseudo is None else f"refused-file-{number}"
+        state.refused.append(LearnerOutcome(
+            submission=Candidate(learner_id=name, name=None, layout="", files=[],
+                                 folder_label=item.name),
+            exercise=state.exercise, public_id=name, name=None,
+            problem=f"Refused: {item.reason}.", standing="refused"))
 
 
 def plan_copies(state: Run) -> None:
@@ -199,7 +229,7 @@ def plan_copies(state: Run) -> None:
     course_dir.mkdir(mode=outputs.DIR_MODE, parents=True, exist_ok=True)
     students: dict[str, LearnerOutcome] = {}
     for index, outcome in enumerate(state.outcomes):
-        if outcome.problem:
+        if outcome.problem or outcome.standing:
             continue
         if safe_student_id(outcome.student_id):
             students[outcome.learner_id] = outcome
@@ -222,8 +252,8 @@ def plan_copies(state: Run) -> None:
 def grade(state: Run) -> None:
     """Read and score every learner's file (in parallel), writing formgrader's copies."""
     options = state.options
-    tasks = [Task(o, state.copies.get(o.learner_id), options.max_bytes)
-             for o in state.outcomes if not o.problem]
+    tasks = [Task(o, state.copies.get(o.learner_id), options.max_bytes, options.time_limit)
+             for o in state.outcomes if not o.problem and not o.standing]
     graded: dict[str, LearnerOutcome] = {}
     if tasks:
         for outcome in _map(options, safe_grade, tasks):
@@ -246,15 +276,31 @@ def apply_lateness(state: Run) -> None:
                                  policy.penalty.points(seconds, outcome.max_score)),
                 learner_notes=(*outcome.learner_notes,
                                f"Submitted {late_by} after the deadline."))
+        elif policy.due is not None and outcome.submitted_at is None \
+                and outcome.submission.lms_late:
+            if policy.penalty.period is None:  # a penalty taken once needs no time
+                state.outcomes[index] = outcome.update(
+                    late_by="marked late by the LMS",
+                    late_penalty=min(outcome.max_score,
+                                     policy.penalty.points(1, outcome.max_score)),
+                    learner_notes=(*outcome.learner_notes, "Submitted after the deadline."))
+            else:
+                state.outcomes[index] = outcome.update(lms_late_unknown=True, notes=(
+                    *outcome.notes, "The LMS marked this submission late but gave no time, "
+                    "so no penalty was applied: pass --submission-times to apply it."))
         elif policy.due is not None and outcome.submitted_at is None:
             state.outcomes[index] = outcome.update(notes=(
-                *outcome.notes, "No submission time was found, so lateness was not checked."))
+                *outcome.notes, "No trustworthy submission time was found, so lateness was "
+                                "not checked."))
+    state.warnings = _lateness_warnings(state.options, state.outcomes)
 
 
 def name_feedback_pages(state: Run) -> None:
     """A feedback file per learner: safe everywhere, unique even when ids differ by case."""
     used: set[str] = set()
     for index, outcome in enumerate(state.outcomes):
+        if outcome.standing:
+            continue
         name = file_slug(outcome.public_id)
         while name.casefold() in used:
             name += "_"
@@ -286,13 +332,16 @@ def write_outputs(state: Run) -> None:
     """grades.csv, items.csv, the LMS files, a feedback page per learner, the report."""
     options, out, outcomes, exercise = state.options, state.out, state.outcomes, state.exercise
     pseudo = state.pseudo
-    outputs.write_grades(out, outcomes, pseudonymised=pseudo is not None)
+    outputs.write_grades(out, [*outcomes, *state.refused], pseudonymised=pseudo is not None)
     outputs.write_run_info(out, exercise.id, pseudonymised=pseudo is not None)
     outputs.write_items(out, outcomes)
-    outputs.write_lms(out, outcomes, exercise)
+    outputs.write_lms(out, outcomes, exercise, zone=state.zone)
     folder = outputs.private_dir(out / "feedback")
-    wanted = set()
+    wanted = {f"{file_slug(o.public_id)}.html" for o in outcomes
+              if o.standing == "not in this download"}  # their page from an earlier run
     for outcome in outcomes:
+        if not outcome.feedback_file:
+            continue
         path = out / outcome.feedback_file
         wanted.add(path.name)
         outputs.write_private(path, feedback.render(outcome, state.show_answers))
@@ -310,12 +359,20 @@ def write_outputs(state: Run) -> None:
     due = options.late.due
     context = {
         "pseudonymised": pseudo is not None,
-        "counts": {"learners": len(outcomes),
-                   "graded": sum(o.status != "problem" for o in outcomes),
+        "counts": {"learners": sum(o.status != "not in this download" for o in outcomes),
+                   "graded": sum(o.graded for o in outcomes),
                    "problems": sum(o.status == "problem" for o in outcomes),
+                   "not_submitted": sum(o.status in ("not submitted", "not in this download")
+                                        for o in outcomes),
+                   "refused": len(state.refused),
                    "late": sum(bool(o.late_by) for o in outcomes),
                    "superseded": len(superseded)},
-        "due_text": due.strftime("%Y-%m-%d %H:%M UTC") if due else "none given",
+        "summary_line": summary_line(outcomes, state.refused),
+        "warnings": state.warnings,
+        "not_submitted": [o for o in outcomes
+                          if o.status in ("not submitted", "not in this download")],
+        "due_text": (options.due_words or due.strftime("%Y-%m-%d %H:%M UTC")) if due
+        else "none given",
         "due_set": due is not None,
         "penalty_text": options.late.penalty.describe(),
         "problems": [o for o in outcomes if o.status == "problem"],
@@ -325,7 +382,11 @@ def write_outputs(state: Run) -> None:
     reveal = state.show_answers if options.debrief_answers is None else options.debrief_answers
     deck = debrief.write(out, debrief.answers_from_outcomes(outcomes), exercise, reveal)
     context["debrief"] = deck.name if deck else None
-    outputs.write_private(out / "report.html", report.build(outcomes, exercise, context))
+    outputs.write_private(out / "report.html", report.build(
+        outcomes, exercise, {**context, "answers_shown": state.show_answers}))
+    if not state.show_answers:  # the assessor's own copy, with the answers: never for the room
+        outputs.write_private(out / "report-with-answers.html", report.build(
+            outcomes, exercise, {**context, "answers_shown": True}))
 
 
 #: The run, in order (name, step).
@@ -343,6 +404,72 @@ STEPS: tuple[tuple[str, Callable[[Run], None]], ...] = (
 # ------------------------------------------------------------------------------------------
 # Helpers
 # ------------------------------------------------------------------------------------------
+def summary_line(outcomes: list[LearnerOutcome], refused: list[LearnerOutcome]) -> str:
+    """Every learner and file in one sentence: graded, to mark, problems, not submitted,
+    refused (the same counts as grades.csv)."""
+    counts = {status: sum(o.status == status for o in outcomes)
+              for status in ("graded", "to mark", "problem", "not submitted",
+                             "not in this download")}
+    found = len(outcomes) - counts["not in this download"]
+    parts = [f"{counts['graded']} graded"]
+    if counts["to mark"]:
+        parts.append(f"{counts['to mark']} with written parts to mark in formgrader")
+    parts.append(f"{counts['problem']} could not be graded")
+    if counts["not submitted"]:
+        parts.append(f"{counts['not submitted']} not submitted")
+    if counts["not in this download"]:
+        parts.append(f"{counts['not in this download']} in the gradebook from an earlier run "
+                     "but not in this download (left as they were)")
+    if refused:
+        parts.append(f"{len(refused)} file(s) refused (belonging to no learner)")
+    every = (" Every learner found was graded." if not counts["problem"] and not refused
+             and not counts["not submitted"] else
+             " Each one not graded is listed with its reason in grades.csv.")
+    return f"{found} learners: " + ", ".join(parts) + "." + every
+
+
+def _apply_times(options: Options, candidates: list[Candidate], tz) -> None:
+    """Submission times from --submission-times (the assessor's trusted file) win."""
+    if options.submission_times is None:
+        return
+    known = times_mod.read(options.submission_times, tz)
+    for candidate in candidates:
+        when = known.get(candidate.lms_id or candidate.learner_id,
+                         known.get(candidate.learner_id))
+        if when is not None:
+            candidate.submitted_at = when
+            candidate.time_source = options.submission_times.name
+        elif candidate.submitted_at is None:
+            candidate.notes.append("No submission time for this learner in the "
+                                   "submission-times file.")
+
+
+def _lateness_warnings(options: Options, outcomes: list[LearnerOutcome]) -> list[str]:
+    """What an assessor must see before sending grades: most learners late (a wrong deadline,
+    or a time zone), learners whose lateness could not be checked."""
+    if options.late.due is None:
+        return []
+    graded = [o for o in outcomes if o.graded]
+    timed = [o for o in graded if o.submitted_at is not None]
+    late = [o for o in timed if o.late_by]
+    found = []
+    if len(timed) >= 2 and len(late) * 2 > len(timed):
+        found.append(
+            f"{len(late)} of {len(timed)} learners with a submission time came out late "
+            f"against the deadline {options.due_words or options.late.due}. Check --due and "
+            "--timezone before sending any grades.")
+    untimed = [o for o in graded if o.submitted_at is None]
+    if untimed:
+        marked = sum(o.lms_late_unknown for o in untimed)
+        found.append(
+            f"{len(untimed)} learner(s) have no trustworthy submission time (zip and file "
+            "times are never used), so lateness was not checked for them"
+            + (f" ({marked} marked late by the LMS)" if marked else "")
+            + ". Pass the LMS's submission times with --submission-times FILE (Moodle's "
+              "grading worksheet, or a CSV with learner and submitted_at).")
+    return found
+
+
 def _db_url(options: Options, folder: Path) -> str:
     """The gradebook: --db, else gradebook.db in the course folder (DIR unless --course-dir)."""
     return options.db_url or f"sqlite:///{folder / 'gradebook.db'}"
@@ -416,6 +543,7 @@ def _write_gradebook(state: Run, gradebook) -> None:
 
         nbgrader_store.write(gradebook, exercise, graded, progress=progress,
                              batch_size=options.batch_size)
+    _one_truth(state, gradebook)
     if exercise.manual_items:
         cells = {item.grade_cell: item.id for item in exercise.manual_items}
         marks = nbgrader_store.manual_scores(gradebook, exercise,
@@ -426,3 +554,46 @@ def _write_gradebook(state: Run, gradebook) -> None:
             found = marks.get(outcome.student_id, {})
             given = {cells[c]: v for c, v in found.items() if c in cells}
             state.outcomes[index] = outcome.update(scored=outcome.scored.with_marks(given))
+
+
+GRADE_REMOVED = ("Their earlier grade for this exercise was removed from the gradebook (with "
+                 "formgrader's copy), as the submission given now could not be graded: "
+                 "formgrader and nbgrader export no longer show a grade grades.csv does not.")
+
+
+def _one_truth(state: Run, gradebook) -> None:
+    """The gradebook says what grades.csv says: a learner graded before whose submission now
+    cannot be graded loses the old grade; a learner in the gradebook but not in this run's
+    downloads gets a row saying so, with the gradebook's score."""
+    from .autograded import MANIFEST, safe_student_id
+
+    exercise = state.exercise
+    problems = {o.student_id: i for i, o in enumerate(state.outcomes) if o.status == "problem"}
+    removed = nbgrader_store.remove(gradebook, exercise, sorted(problems))
+    course_dir = state.course_dir or state.out
+    try:
+        ours = set((course_dir / MANIFEST).read_text(encoding="utf-8").splitlines())
+    except FileNotFoundError:
+        ours = set()
+    for student in removed:
+        index = problems[student]
+        outcome = state.outcomes[index]
+        state.outcomes[index] = outcome.update(notes=(*outcome.notes, GRADE_REMOVED))
+        if not safe_student_id(student):
+            continue
+        shutil.rmtree(course_dir / "autograded" / student / exercise.id, ignore_errors=True)
+        if f"{student}/{exercise.id}" in ours:
+            shutil.rmtree(course_dir / "submitted" / student / exercise.id, ignore_errors=True)
+    known = {o.student_id for o in state.outcomes}
+    for found in nbgrader_store.others(gradebook, exercise, known):
+        raw = found.get("score")
+        student = str(found["student"])
+        state.outcomes.append(LearnerOutcome(
+            submission=Candidate(learner_id=student, name=None, layout="gradebook", files=[],
+                                 folder_label=student),
+            exercise=exercise, public_id=student, name=None, standing="not in this download",
+            recorded_score=float(raw) if raw is not None else None,
+            late_penalty=found.get("late_penalty", 0.0),
+            notes=("In the gradebook from an earlier run, but not in the submissions given "
+                   "this time: the gradebook's score is shown and was left as it is. Give "
+                   "every download together to grade everyone in one run.",)))

@@ -15,6 +15,7 @@ from typing import Any
 
 LARGE = 8 << 20
 DEFAULT_MAX_BYTES = 512 << 20
+DEFAULT_TIME_LIMIT = 60.0
 _OUTPUTS_KEY = re.compile(rb'"outputs"\s*:\s*\[')
 _TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]]', re.S)
 _MAGIC = [

@@ -87,7 +87,7 @@ def build(rows: list, exercise, context: dict) -> str:
     by_id = {i.id: i for i in exercise.items}
     order = [i.id for i in exercise.auto_items]
     labels = {i.id: i.label for i in exercise.items}
-    graded = [r for r in rows if r.status != "problem"]
+    graded = [r for r in rows if r.graded]
     records = [{"learner": r.public_id, "item": i.item_id, "points": i.points,
                 "max_points": i.max_points, "correct": i.correct, "value": i.value,
                 "rule": _rule_key(by_id.get(i.item_id)),

@@ -23,7 +23,7 @@ from traitlets import Bool, Unicode
 
 from grader import settings
 from grader.exercise import Exercise, UnknownExercise, load_exercise
-from grader.feedback import hints_html, item_feedback
+from grader.feedback import hints_html, item_feedback, posts_all_right
 from grader.items import Item
 from grader.scoring import NotebookScore, score_notebook
 
@@ -75,6 +75,7 @@ def score_cells(nb, assignment: Exercise, show: bool, result: NotebookScore | No
     hints = list(result.hints) if assignment.check_cell else []
     items = {item.grade_cell: item for item in assignment.auto_items}
     written = {item.grade_cell: item for item in assignment.manual_items}
+    whole = posts_all_right(assignment.items, result.items)
     for cell in nb.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
         if cell.cell_type != "code":
@@ -88,16 +89,16 @@ def score_cells(nb, assignment: Exercise, show: bool, result: NotebookScore | No
             if _COURSE_CODE.search(cell.source):
                 cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
         elif grade_id in items:
-            _write(cell, items[grade_id], result, show)
+            _write(cell, items[grade_id], result, show, whole.get(items[grade_id].id, True))
         elif grade_id == assignment.check_cell:
             cell.outputs = [_points_output(0.0, hints_html(hints))]
             cell.metadata["pwc"] = {"label": "Check my policy (a hint, not a mark)"}
     return result
 
 
-def _write(cell, item: Item, result: NotebookScore, show: bool) -> None:
+def _write(cell, item: Item, result: NotebookScore, show: bool, post_all_right: bool) -> None:
     score = result.item(item.id)
-    feedback = item_feedback(item, score, show)
+    feedback = item_feedback(item, score, show, post_all_right)
     cell.outputs = [_points_output(score.points, feedback.html(score.correct))]
     cell.metadata["pwc"] = {"label": item.label, "summary": item.summary,
                             "correct": score.correct}
