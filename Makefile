@@ -69,7 +69,7 @@ typecheck: venv
 ## The quick developer loop, no root needed (a few minutes): ruff, mypy, the two drift checks
 ## (lessons and exercises up to date with their sources), and every test that needs no
 ## browser, PostgreSQL or fresh install.
-CHECK_MARKERS ?= not browser and not postgres and not install
+CHECK_MARKERS ?= not browser and not postgres and not install and not hub
 check: venv
 	$(BIN)/ruff check .
 	$(BIN)/mypy

@@ -33,7 +33,9 @@ class RuntimeErrorMessage(RuntimeError):
 
 def requirements(repo: Path) -> list[str]:
     project = tomllib.loads((repo / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    return [*project["dependencies"], *project["optional-dependencies"]["hub"]]
+    extras = project["optional-dependencies"]
+    # the assessor's extras too: the trainer runs the cohort command in this runtime
+    return [*project["dependencies"], *extras["assessor"], *extras["hub"]]
 
 
 def _run(command: list[str], what: str) -> None:

@@ -133,6 +133,10 @@ def close_room(room: Room) -> None:
                     "--remove-accounts", "--remove-room"], cwd=REPO, check=False,
                    capture_output=True, timeout=300)
     shutil.rmtree(room.room_dir, ignore_errors=True)
+    if os.environ.get("PWC_HUB_KEEP_LOG"):
+        print(f"hub log kept: {room.log}")
+    else:
+        room.log.unlink(missing_ok=True)
 
 
 def processes_of(names: list[str]) -> list[str]:

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from hub_room import COURSE_ID, close_room, open_room, processes_of, why_not
 
-from grader.items import load_assignment
+from grader.exercise import load_exercise
 
 pytestmark = [pytest.mark.hub, pytest.mark.timeout(1500)]
 if why_not():
@@ -79,7 +79,7 @@ def flow(room):
         reply = trainer.server("POST", f"formgrader/api/assignment/{EX}/{step}")
         assert reply.status_code == 200 and reply.json()["success"], reply.text
 
-    key = load_assignment(EX)
+    key = load_exercise(EX)
     right = {item.variable: item.answer for item in key.auto_items}
     half = dict(list(right.items())[: len(right) // 2])
     plans = [right, half, {}]
