@@ -314,7 +314,7 @@ def test_feedback_reminds_the_learner_what_each_item_was(course) -> None:
             shown = reminder_under(page, item.grade_cell)
             assert html.unescape(shown) == item.summary and "<" not in shown, item.id
     post_07 = text_of(feedback(course, EX1, "blank"))
-    assert ("Post 7 Score: 0.0 / 1.0 (Top) Facebook page post by Moorgate Therapy Rooms: "
+    assert ("Post 7 Score: 0.0 / 1.0 (Top) Facebook page post by Marram Hollow Therapy Rooms: "
             "\u201cWe're closed on bank holiday Monday.") in post_07
     situation = text_of(feedback(course, EX2, "mixed"))
     assert "A bad review: A one-star review appears on your Google profile" in situation
