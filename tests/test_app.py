@@ -16,9 +16,9 @@ from course.app import course, exercise_copy, settings, site
 from course.catalogue import bank
 from course.runtime import activity
 from course.runtime.widgets import Branching, Classify, Quiz
-from grader.items import load_assignment
+from grader.exercise import load_exercise
 
-EX1_ITEMS = len(load_assignment("ex01_classify_posts").auto_items)
+EX1_ITEMS = len(load_exercise("ex01_classify_posts").auto_items)
 
 
 @pytest.fixture(autouse=True)

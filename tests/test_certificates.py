@@ -29,7 +29,7 @@ from grader.certificates.claims import Claims, decode, encode
 from grader.certificates.keys import load_private, load_public
 from grader.certificates.results import PassMark, Result, ResultsFolder, decide
 from grader.certificates.verify import check_code, check_pdf
-from grader.items import load_assignment
+from grader.exercise import load_exercise
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "cohort"))
 import cohort_helpers as h  # noqa: E402
@@ -39,9 +39,9 @@ ARTIFACTS = Path(os.environ.get("PWC_ARTIFACTS", ROOT / "test-artifacts")) / "ce
 PROVIDER = "Northfield Counselling Training"
 ISSUED = "2026-12-01"
 # name → wrong answers in each exercise (ex01 has 26 points, ex02 33; 70% is 18.2 and 23.1)
-EX1_POINTS = int(load_assignment("ex01_classify_posts").max_score)
-EX2_POINTS = int(load_assignment("ex02_rules_and_responses").max_score)
-EX_MINUTES = sum(load_assignment(a).key.minutes
+EX1_POINTS = int(load_exercise("ex01_classify_posts").max_score)
+EX2_POINTS = int(load_exercise("ex02_rules_and_responses").max_score)
+EX_MINUTES = sum(load_exercise(a).key.minutes
                  for a in ("ex01_classify_posts", "ex02_rules_and_responses"))
 LEARNERS = {"Zoë Ó Súilleabháin": 0, "زينب الحسيني": 2, "王小明": 7, "Ahmed Khan": 12}
 PASSED = ["Zoë Ó Súilleabháin", "زينب الحسيني", "王小明"]

@@ -379,7 +379,7 @@ def test_checker_notes_in_a_real_kernel(tmp_path) -> None:
     assert "can't be read" in syntax and 'Did you mean post_03_principle = "autonomy"?' in syntax
 
     checks = _check_cells(nb)
-    assert len(checks) == len(load_assignment("ex02_rules_and_responses").auto_items)
+    assert len(checks) == len(load_exercise("ex02_rules_and_responses").auto_items)
     for name, cell in checks.items():
         assert cell.outputs == [], f"{name}: the note under the answer line is enough"
     [summary] = _notes(_check_all(nb))
@@ -416,7 +416,7 @@ def test_a_check_that_runs_first_starts_the_checker(tmp_path, monkeypatch) -> No
     assert _notes(answer_2) == [
         "Post 2: \u201cunacceptable\u201d is read as \u201cnot acceptable\u201d."]
     assert _notes(checks["post_02"]) == []
-    total = len(load_assignment("ex01_classify_posts").auto_items)
+    total = len(load_exercise("ex01_classify_posts").auto_items)
     assert f"You have answered 2 of {total}" in _notes(_check_all(nb))[0]
 
 

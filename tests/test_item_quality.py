@@ -24,7 +24,8 @@ from course.authoring import invented
 from course.catalogue.register import Practice, load_register
 from course.catalogue.responses import load_responses
 from course.catalogue.scenarios import CONTENT_DIR, VERDICTS, load_framework, load_posts
-from grader.items import ASSIGNMENT_IDS, Entry, load_assignment
+from grader.exercise import EXERCISE_IDS, load_exercise
+from grader.items import Entry
 
 ROOT = Path(__file__).resolve().parent.parent
 GRADED = ("ex01_classify_posts", "ex02_rules_and_responses")
@@ -36,7 +37,7 @@ MOST = 0.40
 
 
 def entries(assignment_id: str) -> list[Entry]:
-    return [e for part in load_assignment(assignment_id).key.parts for e in part.entries]
+    return [e for part in load_exercise(assignment_id).key.parts for e in part.entries]
 
 
 def situations(assignment_id: str) -> list[Entry]:
@@ -50,7 +51,7 @@ def lengths(options: list[str]) -> list[int]:
 # --- balanced answers ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("assignment_id", [a for a in ASSIGNMENT_IDS if situations(a)])
+@pytest.mark.parametrize("assignment_id", [a for a in EXERCISE_IDS if situations(a)])
 def test_no_letter_is_best_in_more_than_40_percent_of_an_exercises_situations(
     assignment_id: str,
 ) -> None:
@@ -74,7 +75,7 @@ def _best_and_options() -> list[tuple[str, int, list[str]]]:
         (r.id, [o.best for o in r.options].index(True), [o.text for o in r.options])
         for r in RESPONSES
     ]
-    for assignment_id in ASSIGNMENT_IDS:
+    for assignment_id in EXERCISE_IDS:
         for entry in situations(assignment_id):
             assert entry.situation is not None and entry.answer is not None
             letters = list(entry.situation.options)

@@ -21,7 +21,7 @@ import yaml
 
 from course.catalogue.register import load_register
 from course.catalogue.scenarios import CONTENT_DIR, ContentError, load_posts
-from grader.items import load_assignment
+from grader.exercise import load_exercise
 
 REGISTER = load_register(CONTENT_DIR)
 GRADED = ("ex01_classify_posts", "ex02_rules_and_responses")
@@ -47,7 +47,7 @@ def appearances() -> list[Appearance]:
         for post in load_posts()
     ]
     for assignment_id in GRADED:
-        for part in load_assignment(assignment_id).key.parts:
+        for part in load_exercise(assignment_id).key.parts:
             for entry in part.entries:
                 if entry.post is None:
                     continue
