@@ -317,7 +317,7 @@ def test_feedback_reminds_the_learner_what_each_item_was(course) -> None:
     assert ("Post 7 Score: 0.0 / 1.0 (Top) Facebook page post by Marram Hollow Therapy Rooms: "
             "\u201cWe're closed on bank holiday Monday.") in post_07
     situation = text_of(feedback(course, EX2, "mixed"))
-    assert "A bad review: A one-star review appears on your Google profile" in situation
+    assert "A mixed review: A former client leaves a four-star review on your Google" in situation
     policy = feedback(course, EX3, "writer")  # a written part's heading is its reminder already
     assert 'class="panel-body pwc-about"' not in policy
     assert "Your answer: Where you can find me online" in policy
