@@ -84,6 +84,9 @@ class Entry(_Strict):
     principle: str | None = None
     also_accept: dict[Literal["rule", "principle"], list[str]] = Field(default_factory=dict)
     points: float = Field(default=1, gt=0)
+    difficulty: Literal["easy", "medium", "hard"] | None = Field(
+        default=None, description="the authors' estimate, for review and item analysis"
+    )
     explanation: str | None = None
     hint: str | None = None
     option_feedback: dict[str, str] = Field(default_factory=dict)

@@ -30,12 +30,17 @@ from grader.certificates.claims import Claims, decode, encode
 from grader.certificates.keys import load_private, load_public
 from grader.certificates.results import PassMark, Result, ResultsFolder, decide
 from grader.certificates.verify import check_code, check_pdf
+from grader.exercise import load_exercise
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(os.environ.get("PWC_ARTIFACTS", ROOT / "test-artifacts")) / "certificates"
 PROVIDER = "Northfield Counselling Training"
 ISSUED = "2026-12-01"
-# name → wrong answers in each exercise (ex01 has 24 points, ex02 27; 70% is 16.8 and 18.9)
+# name → wrong answers in each exercise (ex01 has 26 points, ex02 33; 70% is 18.2 and 23.1)
+EX1_POINTS = int(load_exercise("ex01_classify_posts").max_score)
+EX2_POINTS = int(load_exercise("ex02_rules_and_responses").max_score)
+EX_MINUTES = sum(load_exercise(a).key.minutes
+                 for a in ("ex01_classify_posts", "ex02_rules_and_responses"))
 LEARNERS = {"Zoë Ó Súilleabháin": 0, "زينب الحسيني": 2, "王小明": 7, "Ahmed Khan": 12}
 PASSED = ["Zoë Ó Súilleabháin", "زينب الحسيني", "王小明"]
 
@@ -179,7 +184,9 @@ def test_only_learners_at_or_above_the_pass_mark_get_a_certificate(issued: Path)
         assert mode(issued / rows[name]["file"]) == 0o600
     below = rows["Ahmed Khan"]
     assert below["certificate"] == "not issued" and below["file"] == ""
-    assert "below the pass mark of 70% in ex01_classify_posts (12 of 24)" in below["reason"]
+    expected = (f"below the pass mark of 70% in ex01_classify_posts "
+                f"({EX1_POINTS - 12} of {EX1_POINTS})")
+    assert expected in below["reason"]
     assert sorted(p.name for p in issued.glob("*.pdf")) == sorted(
         rows[name]["file"] for name in PASSED)
     assert mode(issued) == 0o700
@@ -283,9 +290,10 @@ def test_the_pdf_is_a4_tagged_and_shows_every_claim(issued: Path, name: str) -> 
     wrong = LEARNERS[name]
     for expected in (name, PROVIDER, "Posting with Care", "Certificate of assessed CPD",
                      "reached the pass mark of 70%", "Issued on 1 December 2026",
-                     "CPD time 1 hour 20 minutes",
-                     f"Exercise 1: Acceptable or not? {24 - wrong} out of 24",
-                     f"Exercise 2: Which rule, and what would you do? {27 - wrong} out of 27",
+                     "CPD time 1 hour 35 minutes",  # the two exercises' 40 + 55 minutes
+                     f"Exercise 1: Acceptable or not? {EX1_POINTS - wrong} out of {EX1_POINTS}",
+                     f"Exercise 2: Which rule, and what would you do? {EX2_POINTS - wrong} out of "
+                     f"{EX2_POINTS}",
                      register(issued)[name]["number"], "https://northfield.example/check"):
         assert expected in text, expected
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -301,9 +309,10 @@ def test_what_is_signed_is_exactly_what_the_certificate_says(issued: Path) -> No
     claims, payload, signature = decode(code)
     assert len(signature) == 64
     assert claims.name == "王小明" and claims.provider == PROVIDER
-    assert claims.issued == date(2026, 12, 1) and claims.cpd_minutes == 35 + 45
+    assert claims.issued == date(2026, 12, 1) and claims.cpd_minutes == EX_MINUTES
     assert [(e.id, e.score, e.max, e.minutes) for e in claims.exercises] == [
-        ("ex01_classify_posts", 17, 24, 35), ("ex02_rules_and_responses", 20, 27, 45)]
+        ("ex01_classify_posts", EX1_POINTS - 7, EX1_POINTS, 40),
+        ("ex02_rules_and_responses", EX2_POINTS - 7, EX2_POINTS, 55)]
     assert document.qr_target(claims, code) == f"https://northfield.example/check#{code}"
 
 

@@ -150,8 +150,8 @@ def test_grading_ex02_with_rule_principle_and_letter_items(tmp_path):
     for item in ex2.auto_items:  # a reminder of the post or situation, under its heading
         assert re.search(rf'<h2>{re.escape(item.label)}</h2>\s*<p class="about">'
                          rf'{re.escape(str(escape(item.summary)))}</p>', page), item.id
-    assert "LinkedIn post by Clearwater Counselling: \u201cProud moment:" in page
-    assert "A friend request: Sam, a client you have seen for two months" in page
+    assert "LinkedIn post by Otterbrack Counselling: \u201cProud moment:" in page
+    assert "son: Your personal Instagram account is private. A follow request" in page
 
 
 def test_hand_marked_exercise_waits_for_formgrader_then_agrees(tmp_path):

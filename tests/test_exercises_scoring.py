@@ -288,7 +288,7 @@ def test_ex02_alternatives_numbers_and_letters() -> None:
     answer(nb, "post_01_principle", 'post_01_principle = "Non maleficence"')  # also accepted
     answer(nb, "post_02_rule", 'post_02_rule = "Keep lives separate"')  # also accepted
     answer(nb, "post_03_rule", 'post_03_rule = "reviews"')              # wrong
-    answer(nb, "situation_01", 'situation_01 = "(C)"')                  # right
+    answer(nb, "situation_01", 'situation_01 = "(D)"')                  # right
     answer(nb, "situation_05", 'situation_05 = "d"')                    # not an option: unreadable
     result = score_notebook(nb, assignment)
     assert result.score == 4

@@ -178,7 +178,7 @@ def course(tmp_path_factory):
     expected[(EX2, "blank")] = 0.0
     mixed = {
         "post_01_rule": "1", "post_01_principle": "Non Maleficence", "post_02_rule": "separate",
-        "post_03_rule": "reviews", "situation_01": "(C)", "situation_02": "a",
+        "post_03_rule": "reviews", "situation_01": "(D)", "situation_02": "a",
         "situation_05": "d",
     }
     submit(root, EX2, "mixed", fill(release(root, EX2), literal(mixed)))
@@ -293,7 +293,7 @@ def test_feedback_teaches_without_test_code_or_tracebacks(course) -> None:
 
 def test_show_correct_answer_setting(course) -> None:
     mixed = text_of(feedback(course, EX2, "mixed"))  # autograded with show_correct_answer=True
-    assert "You answered \u201ca\u201d. The answer was \u201cb\u201d." in mixed
+    assert "You answered \u201ca\u201d. The answer was \u201cc\u201d." in mixed
     situation = load_exercise(EX2).item("situation_02")
     assert words(situation.explanation) in mixed
     assert words(situation.option_feedback["a"]) in mixed
@@ -314,10 +314,10 @@ def test_feedback_reminds_the_learner_what_each_item_was(course) -> None:
             shown = reminder_under(page, item.grade_cell)
             assert html.unescape(shown) == item.summary and "<" not in shown, item.id
     post_07 = text_of(feedback(course, EX1, "blank"))
-    assert ("Post 7 Score: 0.0 / 1.0 (Top) Facebook page post by Moorgate Therapy Rooms: "
+    assert ("Post 7 Score: 0.0 / 1.0 (Top) Facebook page post by Marram Hollow Therapy Rooms: "
             "\u201cWe're closed on bank holiday Monday.") in post_07
     situation = text_of(feedback(course, EX2, "mixed"))
-    assert "A bad review: A one-star review appears on your Google profile" in situation
+    assert "A mixed review: A former client leaves a four-star review on your Google" in situation
     policy = feedback(course, EX3, "writer")  # a written part's heading is its reminder already
     assert 'class="panel-body pwc-about"' not in policy
     assert "Your answer: Where you can find me online" in policy
@@ -330,8 +330,9 @@ def test_validate_helps_the_learner(course) -> None:
     output = result.stdout
     assert output.count("Success! Your notebook passes all the tests.") == 3, output[-3000:]
     blank_report = output[output.index("answer(s) still need attention") - 3:]
-    assert blank_report.startswith("24 answer(s) still need attention")
-    for number in range(1, 25):
+    total = len(load_exercise(EX1).auto_items)
+    assert blank_report.startswith(f"{total} answer(s) still need attention")
+    for number in range(1, total + 1):
         assert f"Post {number} has no answer yet." in blank_report, number
     assert "Traceback" not in blank_report
 
