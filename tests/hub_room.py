@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -216,7 +217,10 @@ class HubUser:
         assert kernel.status_code == 201, kernel.text
         kernel_id = kernel.json()["id"]
         try:
-            return asyncio.run(self._execute(kernel_id, code, timeout))
+            # In a thread of its own: pytest-playwright's sync API may already run an event
+            # loop in this one (browser tests earlier in the same session).
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                return pool.submit(asyncio.run, self._execute(kernel_id, code, timeout)).result()
         finally:
             self.server("DELETE", f"api/kernels/{kernel_id}")
 
