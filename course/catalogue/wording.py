@@ -9,6 +9,7 @@ exercise notebooks) takes its words from here.
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cache
 
 from course.catalogue.scenarios import Framework, Principle, Rule, load_framework
@@ -49,3 +50,22 @@ def rule_numbered(rule_id: str | None) -> str:
 def principle_described(principle_id: str | None) -> str | None:
     """'name — plain meaning', or None."""
     return None if principle_id is None else principle(principle_id).described
+
+
+#: English month names, whatever the computer's language (the certificate page uses them too).
+MONTHS = ("January February March April May June July August September October November "
+          "December")
+
+
+def long_date(when: date) -> str:
+    """'3 March 2025' (a date or a datetime)."""
+    return f"{when.day} {MONTHS.split()[when.month - 1]} {when.year}"
+
+
+def duration(minutes: int) -> str:
+    """'3 hours 25 minutes', '1 hour', '45 minutes'."""
+    hours, rest = divmod(minutes, 60)
+    parts = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
+    if rest or not hours:
+        parts.append(f"{rest} minute{'s' if rest != 1 else ''}")
+    return " ".join(parts)

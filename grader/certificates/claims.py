@@ -24,8 +24,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 PREFIX = "PWC1"
 COURSE = "Posting with Care"
-MONTHS = "January February March April May June July August September October November " \
-    "December"
 
 
 class CodeError(ValueError):
@@ -135,17 +133,6 @@ def decode(text: str) -> tuple[Claims, bytes, bytes]:
 
 
 # --- how the claims read on the certificate (the verifier checks the PDF's text against these)
-def long_date(day: date) -> str:
-    return f"{day.day} {MONTHS.split()[day.month - 1]} {day.year}"
-
-
-def duration(minutes: int) -> str:
-    """'2 hours 20 minutes', '1 hour', '45 minutes'."""
-    hours, rest = divmod(minutes, 60)
-    parts = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
-    if rest or not hours:
-        parts.append(f"{rest} minute{'s' if rest != 1 else ''}")
-    return " ".join(parts)
 
 
 def points(value: float) -> str:

@@ -16,8 +16,9 @@ import segno
 from markupsafe import Markup
 
 from course import pdf
+from course.catalogue.wording import duration, long_date
 
-from .claims import Claims, duration, long_date, points
+from .claims import Claims, points
 
 ATTACHMENT = "certificate.txt"
 COURSE_SUBTITLE = (

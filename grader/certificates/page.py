@@ -15,7 +15,9 @@ import jinja2
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from markupsafe import Markup
 
-from .claims import MONTHS, PREFIX
+from course.catalogue.wording import MONTHS
+
+from .claims import PREFIX
 from .keys import raw_public
 
 

@@ -15,8 +15,10 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from course.catalogue.wording import duration, long_date
+
 from . import document
-from .claims import Claims, CodeError, decode, duration, long_date, points
+from .claims import Claims, CodeError, decode, points
 from .keys import signature_ok
 
 

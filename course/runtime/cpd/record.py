@@ -28,6 +28,7 @@ from course import pdf
 from course.catalogue import bank
 from course.catalogue.lessons_meta import Lesson
 from course.catalogue.scenarios import Principle
+from course.catalogue.wording import duration, long_date
 from course.runtime import private
 from course.runtime.progress import (
     Completion,
@@ -106,21 +107,6 @@ def saved_reflections() -> list[SavedReflection]:
     return found
 
 
-def long_date(when: datetime) -> str:
-    """'3 March 2025' (English month names whatever the computer's language)."""
-    months = (
-        "January February March April May June July August September October November December"
-    ).split()
-    return f"{when.day} {months[when.month - 1]} {when.year}"
-
-
-def duration(minutes: int) -> str:
-    """'3 hours 25 minutes', '1 hour', '45 minutes'."""
-    hours, rest = divmod(minutes, 60)
-    parts = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
-    if rest or not hours:
-        parts.append(f"{rest} minute{'s' if rest != 1 else ''}")
-    return " ".join(parts)
 
 
 def record_name(when: datetime, suffix: str = ".html") -> str:

@@ -19,6 +19,7 @@ import ipywidgets as widgets
 from markupsafe import Markup
 
 from course import pdf
+from course.catalogue.wording import long_date
 from course.runtime import progress
 from course.runtime.cpd import record
 from course.runtime.widgets import feedback
@@ -183,7 +184,7 @@ def _row(row: record.LessonRow) -> Markup:
         row.lesson.id,
         name,
         row.minutes,
-        record.long_date(row.completion.first_completed),
+        long_date(row.completion.first_completed),
         row.completion.first_score,
         row.completion.posts,
     )
