@@ -29,6 +29,9 @@ import requests
 REPO = Path(__file__).resolve().parents[1]
 RUNTIME = Path(os.environ.get("PWC_HUB_TEST_RUNTIME", "/opt/posting-with-care-test"))
 COURSE_ID = "posting-with-care"
+#: The test room's learners: the first FLOW_LEARNERS do the exercise flow, the rest only vote.
+FLOW_LEARNERS = 3
+VOTERS = 10
 
 
 def why_not() -> str | None:
@@ -278,6 +281,15 @@ class HubUser:
         return self.session.request(
             method, f"{self.room.url}/services/vote/api/{action}", timeout=60,
             headers={"X-XSRFToken": xsrf}, allow_redirects=False, **kwargs)
+
+
+def login_in_browser(page, room: Room, name: str, password: str | None = None) -> None:
+    """Sign ``name`` in through the hub's own login form in a Playwright ``page``, as a
+    person would; the page ends wherever the hub sends them (their landing page)."""
+    page.goto(f"{room.url}/hub/login")
+    page.fill("input[name=username]", name)
+    page.fill("input[name=password]", room.passwords[name] if password is None else password)
+    page.click("input[type=submit], button[type=submit]")
 
 
 def _hidden(html: str, name: str) -> str:

@@ -1,10 +1,11 @@
 """A real room on JupyterHub, on loopback: accounts, passwords, the exchange, privacy, the vote.
 
-One hub for the whole module (`python -m hub open` as the trainer would run it): a trainer, three
-learners who do the whole exercise flow, and ten more who only vote. Every call goes through the
-hub's proxy with that person's own login, as a browser would; the cohort command runs in the
-trainer's own account. Needs root (it makes Unix accounts); the accounts, their homes, the room
-folder and every process are removed at the end, and the last test checks that.
+One hub for the whole test session (the `room` fixture in `tests/conftest.py`, opened with
+`python -m hub open` as the trainer would): a trainer, three learners who do the whole exercise
+flow, and ten more who only vote. Every call goes through the hub's proxy with that person's own
+login, as a browser would; the cohort command runs in the trainer's own account. Needs root (it
+makes Unix accounts); the accounts, their homes, the room folder and every process are removed
+at the end, and the fixture checks that.
 """
 
 from __future__ import annotations
@@ -14,10 +15,9 @@ import io
 import json
 import re
 import subprocess
-from pathlib import Path
 
 import pytest
-from hub_room import COURSE_ID, close_room, open_room, processes_of, why_not
+from hub_room import COURSE_ID, FLOW_LEARNERS, RUNTIME, why_not
 
 from grader.exercise import load_exercise
 
@@ -26,19 +26,6 @@ if why_not():
     pytest.skip(why_not(), allow_module_level=True)
 
 EX = "ex01_classify_posts"
-FLOW_LEARNERS = 3
-VOTERS = 10
-
-
-@pytest.fixture(scope="module")
-def room():
-    room = open_room(FLOW_LEARNERS + VOTERS)
-    yield room
-    close_room(room)
-    everyone = [room.trainer, *room.learners]
-    assert processes_of(everyone) == [], "a process of a test account outlived the hub"
-    assert not any(Path("/home", name).exists() for name in everyone)
-    assert not room.room_dir.exists()
 
 
 def _answers(notebook: dict, answers: dict[str, str]) -> dict:
@@ -55,7 +42,7 @@ def _answers(notebook: dict, answers: dict[str, str]) -> dict:
 
 def _as_trainer(room, *command: str) -> subprocess.CompletedProcess:
     course = room.course_dir()
-    venv_bin = Path("/opt/posting-with-care-test/venv/bin")
+    venv_bin = RUNTIME / "venv" / "bin"
     env = [f"HOME=/home/{room.trainer}", f"PATH={venv_bin}:/usr/bin:/bin", "LANG=C.UTF-8",
            f"JUPYTER_CONFIG_PATH={room.room_dir}/etc/trainer"]
     return subprocess.run(["runuser", "-u", room.trainer, "--", "env", "-i", *env, *command],
