@@ -228,7 +228,8 @@ def test_hand_marks_come_back_on_a_rerun_and_feedback_shows_the_writing(ex03):
     for item in written:
         assert words("stripped", item) in page, item.id
     assert "Clear and kind: a client would understand this." in page
-    assert f"(score {sum(given.values())} / {ex03['ex'].manual_max_score})" in page
+    assert f"(score {sum(given.values()):g} of {ex03['ex'].manual_max_score:g})" in page
+    assert "Your feedback: Exercise 3:" in page and f"Your feedback: {EX3}" not in page
     writer = (course / "feedback" / "writer" / EX3 / f"{EX3}.html").read_text(encoding="utf-8")
     assert all(words("writer", item) in writer for item in written)
 
