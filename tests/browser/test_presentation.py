@@ -151,6 +151,29 @@ def test_reveal_shows_verdict_rule_principle_and_what_decides_it(page: Page,
     expect(page.locator(f"{CURRENT} .pwc-answer")).to_be_hidden()
 
 
+def test_full_screen_by_key_and_button_keeps_the_item(page: Page, workshop_deck: Path) -> None:
+    page.goto(workshop_deck.as_uri() + "#3")
+    button = page.locator("#pwc-fullscreen")
+    expect(button).to_have_text("Full screen")
+    page.keyboard.press("f")
+    page.wait_for_function("document.fullscreenElement === document.documentElement")
+    expect(button).to_have_text("Leave full screen")
+    assert counter(page).startswith("3 of ") and scroll_position(page)["shown"] == 1
+    assert text_size(page) >= 28
+    page.keyboard.press("ArrowRight")
+    assert counter(page).startswith("4 of ")
+    page.keyboard.press("f")
+    page.wait_for_function("document.fullscreenElement === null")
+    expect(button).to_have_text("Full screen")
+    button.click()
+    page.wait_for_function("document.fullscreenElement !== null")
+    expect(button).to_have_text("Leave full screen")
+    button.click()  # (Escape, the browser's own way out, is not sent by headless Chromium)
+    page.wait_for_function("document.fullscreenElement === null")
+    expect(button).to_have_text("Full screen")
+    assert counter(page).startswith("4 of ")
+
+
 def test_a_reload_comes_back_to_the_same_item(page: Page, workshop_deck: Path) -> None:
     page.goto(workshop_deck.as_uri())
     for _ in range(4):
