@@ -62,7 +62,7 @@ bench: venv
 lint: venv
 	$(BIN)/ruff check .
 
-## Type-check the grader and the answer language (settings in pyproject.toml).
+## Type-check the course, the grader and the room (settings in pyproject.toml).
 typecheck: venv
 	$(BIN)/mypy
 

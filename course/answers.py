@@ -424,7 +424,7 @@ def _policy_cells(path: Path, spec: Mapping[str, Mapping]) -> dict[str, str | No
     texts: dict[str, str | None] = dict.fromkeys(spec)
     for cell in cells if isinstance(cells, list) else []:
         grade_id = ((cell.get("metadata") or {}).get("nbgrader") or {}).get("grade_id")
-        if grade_id in spec and cell.get("cell_type") == "markdown":
+        if isinstance(grade_id, str) and grade_id in spec and cell.get("cell_type") == "markdown":
             source = cell.get("source", "")
             texts[grade_id] = "".join(source) if isinstance(source, list) else str(source)
     return texts

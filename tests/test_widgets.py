@@ -23,7 +23,14 @@ from nbclient import NotebookClient
 
 from course.catalogue import bank
 from course.catalogue.responses import Response
-from course.catalogue.scenarios import CONTENT_DIR, PLATFORM_NAMES, VERDICTS, ContentError, Platform
+from course.catalogue.scenarios import (
+    CONTENT_DIR,
+    PLATFORM_COLOURS,
+    PLATFORM_NAMES,
+    VERDICTS,
+    ContentError,
+    Platform,
+)
 from course.runtime.widgets import (
     Branching,
     Classify,
@@ -36,7 +43,7 @@ from course.runtime.widgets import (
 from course.runtime.widgets.post_card import initials, post_card_html
 from course.runtime.widgets.quiz import excerpt
 from course.runtime.widgets.reflection import HOME_ENV, reflections_path
-from course.runtime.widgets.styles import CSS, PLATFORM_COLOURS, TEXT_PAIRS, contrast
+from course.runtime.widgets.styles import CSS, TEXT_PAIRS, contrast
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSON = "03-never-disclose"

@@ -202,8 +202,9 @@ def current_policy(path: Path, the_spec: Spec) -> dict[str, str]:
     nb = read(path)
     texts = {section: "" for section in the_spec.policy}
     for cell in nb.cells:
-        if cell.cell_type == "markdown" and _grade_id(cell) in texts:
-            texts[_grade_id(cell)] = language.policy_text(cell.source)
+        grade_id = _grade_id(cell)
+        if cell.cell_type == "markdown" and grade_id is not None and grade_id in texts:
+            texts[grade_id] = language.policy_text(cell.source)
     return texts
 
 

@@ -122,7 +122,8 @@ def parse_call(call: str) -> tuple[str, str]:
         and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args)
     ):
         raise ContentError(f'cell line {call!r} should look like show.name("argument")')
-    return node.func.attr, node.args[0].value if node.args else ""
+    argument = node.args[0] if node.args else None
+    return node.func.attr, str(argument.value) if isinstance(argument, ast.Constant) else ""
 
 
 def check_call(call: str, lesson_id: str, content: Content) -> None:

@@ -108,6 +108,11 @@ class Register(_Strict):
     people: list[Person]
     practices: list[Practice]
 
+    @property
+    def holders(self) -> list[Person | Practice]:
+        """Everyone who holds accounts: the people, then the practices."""
+        return [*self.people, *self.practices]
+
     @model_validator(mode="after")
     def _cross_references(self) -> Register:
         people = {p.id: p for p in self.people}
@@ -117,7 +122,7 @@ class Register(_Strict):
             twice = sorted({i for i in ids if ids.count(i) > 1})
             if twice:
                 raise ValueError(f"{kind}: id(s) used twice: {', '.join(twice)}")
-        for holder in (*self.people, *self.practices):
+        for holder in self.holders:
             if holder.town not in self.towns:
                 raise ValueError(f"{holder.id}: town {holder.town!r} is not in 'towns'")
         for person in self.people:
@@ -135,7 +140,7 @@ class Register(_Strict):
                     )
         seen: dict[tuple[str, str], str] = {}
         handles: dict[str, str] = {}
-        for holder in (*self.people, *self.practices):
+        for holder in self.holders:
             for account in holder.accounts:
                 key = (account.platform, account.display_name)
                 if key in seen:
@@ -156,7 +161,7 @@ class Register(_Strict):
     def _accounts(self) -> dict[tuple[str, str], Found]:
         return {
             (account.platform, account.display_name): Found(account, holder)
-            for holder in (*self.people, *self.practices)
+            for holder in self.holders
             for account in holder.accounts
         }
 

@@ -55,6 +55,27 @@ PLATFORM_NAMES: dict[str, str] = {
 }
 
 
+ACCOUNT_LABELS: dict[str, str] = {"professional": "Professional account",
+                                  "personal": "Personal account"}
+#: Each platform's badge colour, used by the lessons' cards and the presentation; white text
+#: sits on each (contrast at least 4.5:1, checked in tests/test_widgets.py).
+PLATFORM_COLOURS: dict[str, str] = {
+    "facebook-page": "#1559c2",
+    "facebook-profile": "#1559c2",
+    "facebook-group": "#1559c2",
+    "x": "#0f1419",
+    "instagram": "#b1306e",
+    "linkedin": "#0a66c2",
+    "tiktok": "#25252b",
+    "blog": "#6a3d9a",
+    "website": "#2f5d50",
+    "review-site": "#006b47",
+    "direct-message": "#4a4fa3",
+    "whatsapp": "#0b6b4f",
+    "professional-forum": "#8a4500",
+}
+
+
 class ContentError(ValueError):
     """A content file is malformed; the message says which file, which post and which field."""
 

@@ -16,11 +16,11 @@ import mistune
 from markupsafe import Markup
 
 from course.catalogue import bank
-from course.catalogue.scenarios import PLATFORM_NAMES, ContentError
+from course.catalogue.scenarios import ACCOUNT_LABELS, PLATFORM_NAMES, ContentError
 from course.workshop import handouts as handouts_mod
 from course.workshop import sessions
 from course.workshop.deck import environment
-from course.workshop.slides import ACCOUNT_LABELS, principle_names, rule_name
+from course.workshop.slides import principle_names, rule_name
 
 LESSONS_MARK = "<!-- lessons -->"
 GUIDE_FILE = "facilitator-guide.pdf"

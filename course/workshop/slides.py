@@ -16,28 +16,17 @@ from typing import Literal
 from markupsafe import Markup
 
 from course.catalogue.responses import Response
-from course.catalogue.scenarios import PLATFORM_NAMES, Framework, Post
+from course.catalogue.scenarios import (
+    ACCOUNT_LABELS,
+    PLATFORM_COLOURS,
+    PLATFORM_NAMES,
+    Framework,
+    Post,
+)
 
 SlideKind = Literal["post", "situation", "heading", "summary"]
 Tone = Literal["acceptable", "not-acceptable", "answer", "none"]
 
-ACCOUNT_LABELS = {"professional": "Professional account", "personal": "Personal account"}
-# White text sits on each of these (contrast at least 4.5:1, checked in the tests).
-PLATFORM_COLOURS: dict[str, str] = {
-    "facebook-page": "#1559c2",
-    "facebook-profile": "#1559c2",
-    "facebook-group": "#1559c2",
-    "x": "#0f1419",
-    "instagram": "#b1306e",
-    "linkedin": "#0a66c2",
-    "tiktok": "#25252b",
-    "blog": "#6a3d9a",
-    "website": "#2f5d50",
-    "review-site": "#006b47",
-    "direct-message": "#4a4fa3",
-    "whatsapp": "#0b6b4f",
-    "professional-forum": "#8a4500",
-}
 
 ASK_POST = Markup(
     "<h2>Ask the room</h2><p>Acceptable or not acceptable?</p>"

@@ -150,6 +150,8 @@ def main() -> None:
     # No names in the log: the hub's OAuth logs each sign-in by name at INFO, so log warnings only.
     logging.basicConfig(level=logging.WARNING)
     url = urlparse(os.environ["JUPYTERHUB_SERVICE_URL"])
+    if url.port is None:
+        raise SystemExit("vote service: JUPYTERHUB_SERVICE_URL has no port")
     app = make_app()
     app.listen(url.port, url.hostname)
     loop = ioloop.IOLoop.current()

@@ -8,10 +8,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 from markupsafe import Markup
 
-from course.catalogue.scenarios import PLATFORM_NAMES, Post
-from course.runtime.widgets.styles import PLATFORM_COLOURS
-
-ACCOUNT_LABELS = {"professional": "Professional account", "personal": "Personal account"}
+from course.catalogue.scenarios import ACCOUNT_LABELS, PLATFORM_COLOURS, PLATFORM_NAMES, Post
 
 
 def initials(name: str) -> str:
@@ -27,9 +24,8 @@ def post_card_html(post: Post) -> Markup:
     message as for a post."""
     colour = PLATFORM_COLOURS[post.platform]
     platform = PLATFORM_NAMES[post.platform]
-    handle = Markup(" <span class='pwc-handle'>{}</span>").format(post.handle or "")
-    if not post.handle:
-        handle = ""
+    handle = (Markup(" <span class='pwc-handle'>{}</span>").format(post.handle)
+              if post.handle else Markup(""))
     context = (
         Markup("<p class='pwc-post-context'><strong>Context:</strong> {}</p>").format(post.context)
         if post.context

@@ -9,23 +9,6 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
-# Badge colour per platform; white text sits on each (contrast checked in tests).
-PLATFORM_COLOURS: dict[str, str] = {
-    "facebook-page": "#1559c2",
-    "facebook-profile": "#1559c2",
-    "facebook-group": "#1559c2",
-    "x": "#0f1419",
-    "instagram": "#b1306e",
-    "linkedin": "#0a66c2",
-    "tiktok": "#25252b",
-    "blog": "#6a3d9a",
-    "website": "#2f5d50",
-    "review-site": "#006b47",
-    "direct-message": "#4a4fa3",
-    "whatsapp": "#0b6b4f",
-    "professional-forum": "#8a4500",
-}
-
 # (text, background) pairs used in the style sheet below, for the contrast test. A test also
 # checks that every rule of the sheet that sets both a text and a background colour is here.
 TEXT_PAIRS: dict[str, tuple[str, str]] = {
