@@ -219,3 +219,81 @@ def test_start_again_puts_the_lesson_records_aside(learner_home) -> None:
     assert json.loads((aside / "activity.json").read_text(encoding="utf-8"))["lessons"]
     assert lesson_state("01-welcome")[1] == "Not started"
     assert start_again() == ""
+
+
+# --- marking your own written parts (Exercise 3, learning alone) --------------------------------
+def _all_widgets(root) -> list:
+    found, todo = [], [root]
+    while todo:
+        widget = todo.pop()
+        found.append(widget)
+        todo += list(getattr(widget, "children", ()))
+    return found
+
+
+def test_the_rubric_a_learner_marks_against_is_the_assessors() -> None:
+    import yaml
+
+    from course.app import self_assessment
+
+    ex = "ex03_social_media_policy"
+    key = yaml.safe_load(Path(load_exercise(ex).keys_dir, f"{ex}.yaml").read_text("utf-8"))
+    sections = {entry["id"]: entry["section"] for part in key["parts"]
+                for entry in part["entries"] if "section" in entry}
+    parts = self_assessment.rubric(ex)
+    assert [p.id for p in parts] == list(sections) and len(parts) == 7
+    for number, part in enumerate(parts, start=1):
+        section = sections[part.id]
+        assert part.number == number and part.heading == section["heading"]
+        assert " ".join(part.criterion.split()) == " ".join(section["criterion"].split())
+        assert {m: " ".join(t.split()) for m, t in part.levels.items()} == \
+            {int(m): " ".join(str(t).split()) for m, t in section["levels"].items()}
+    assert sum(p.points for p in parts) == load_exercise(ex).manual_max_score
+    assert self_assessment.rubric("ex01_classify_posts") == []
+
+
+def test_a_learner_alone_marks_their_written_parts_against_the_rubric() -> None:
+    import ipywidgets as widgets
+
+    from course.app import home, self_assessment
+    from course.app.exercise_page import ExercisePage
+    from course.runtime import progress
+
+    ex = "ex03_social_media_policy"
+    page = ExercisePage(ex)
+    parts = list(page.parts)
+    for section in parts[:-1]:  # the last part left empty
+        page.parts[section].value = f"My own words for {section}: <b>kept as text</b>."
+    page._mark()
+    assert exercise_copy.state(ex)["status"] == "marked"
+    assert home.exercise_state(ex)[1] == "Locked: mark your written parts yourself"
+    assert ex not in progress.load_exercise_attempts()  # nothing to record before own marks
+    (own,) = page.own_marks.children
+    assert isinstance(own, self_assessment.SelfAssessment)
+    html = " ".join(w.value for w in _all_widgets(own) if isinstance(w, widgets.HTML))
+    assert "&lt;b&gt;kept as text&lt;/b&gt;" in html and "<b>kept" not in html
+    assert "You left this part empty." in html
+    radios = {p: own.marks[p] for p in parts}
+    assert [r.description for r in radios.values()][0].startswith("Your mark for Part 1: ")
+    given = {p: i % 3 for i, p in enumerate(parts)}
+    for section, mark in given.items():
+        assert own.save.disabled
+        radios[section].value = mark
+    assert not own.save.disabled
+    assert f"{sum(given.values())} of 14" in own.total.value
+    own.save.click()
+
+    attempt = progress.load_exercise_attempts()[ex]
+    assert (attempt.first_score, attempt.max_score, attempt.self_assessed) == \
+        (sum(given.values()), 14, True)
+    assert all(r.disabled for r in radios.values()) and own.save.layout.display == "none"
+    assert home.exercise_state(ex)[1] == f"Marked: {sum(given.values())} of 14 (your own marks)"
+    # the page opened again shows the saved, locked marks
+    again = ExercisePage(ex).own_marks.children[0]
+    assert {p: again.marks[p].value for p in parts} == given
+    assert all(again.marks[p].disabled for p in parts)
+    assert self_assessment.saved_marks(ex) == given
+    # a new attempt starts unmarked
+    page._new_attempt()
+    assert page.own_marks.children == () or list(page.own_marks.children) == []
+    assert self_assessment.saved_marks(ex) == {} and not self_assessment.marks_saved(ex)

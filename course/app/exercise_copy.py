@@ -14,7 +14,9 @@ command mark, and it opens in JupyterLab with the same answers.
 
 ``state.json``: ``{"attempt": 1, "status": "in progress" | "submitted" | "marked",
 "submitted": ISO, "marked": ISO, "score": S, "max_score": M, "first_marked": {"score", "max_score",
-"when", "manual_pending"}}``. The first marked attempt's score is what the CPD record shows.
+"when", "manual_pending", "self_assessed"}, "self_assessed": true when the learner marked the
+written parts themselves (:mod:`course.app.self_assessment`)}``. The first marked attempt's
+score is what the CPD record shows.
 """
 
 from __future__ import annotations
@@ -125,7 +127,7 @@ def new_attempt(exercise_id: str) -> Path:
     data = state(exercise_id)
     data["attempt"] += 1
     data["status"] = "in progress"
-    for key in ("submitted", "marked", "score", "max_score", "manual_pending"):
+    for key in ("submitted", "marked", "score", "max_score", "manual_pending", "self_assessed"):
         data.pop(key, None)
     save_state(exercise_id, data)
     return ensure_copy(exercise_id)

@@ -23,7 +23,7 @@ from markupsafe import Markup
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
 from course import answer_language as language
-from course.app import exercise_copy, marking, settings, submit
+from course.app import exercise_copy, marking, self_assessment, settings, submit
 from course.catalogue import bank
 from course.runtime import progress
 from course.runtime.widgets import feedback
@@ -254,6 +254,7 @@ class ExercisePage(widgets.VBox):
                            "Lock your answers and mark them now")
         self.mark_result = feedback.feedback_area("pwc-mark-result")
         self.report = widgets.HTML("").add_class("pwc-feedback-report")
+        self.own_marks = widgets.VBox([])
         self.again = button("New attempt", "pwc-new-attempt",
                             "Start a fresh copy of this exercise", "secondary")
         self.check.on_click(self._check)
@@ -287,7 +288,7 @@ class ExercisePage(widgets.VBox):
                     "your feedback here. The score of your first marked attempt is the one your "
                     "CPD record shows. <strong>New attempt</strong> then starts a fresh copy.</p>"
                 ),
-                self.mark, self.mark_result, self.report,
+                self.mark, self.mark_result, self.report, self.own_marks,
             ]
         parts.append(self.again)
         return widgets.VBox(parts).add_class("pwc-actions")
@@ -391,6 +392,9 @@ class ExercisePage(widgets.VBox):
             "srcdoc='{}'></iframe>").format(page.read_text(encoding="utf-8")))
 
     def _show_marked(self, data: dict) -> None:
+        if self.spec.policy:
+            self._show_own_marking(data)
+            return
         pending = (" The written parts are marked by an assessor, so they are not in this "
                    "score." if data.get("manual_pending") else "")
         feedback.show(self.mark_result, "correct", feedback.box(
@@ -402,6 +406,28 @@ class ExercisePage(widgets.VBox):
             self.report.value = str(Markup(
                 "<iframe class='pwc-feedback-frame' title='Your feedback' sandbox='' "
                 "srcdoc='{}'></iframe>").format(pages[0].read_text(encoding="utf-8")))
+
+    def _show_own_marking(self, data: dict) -> None:
+        """Written parts (Exercise 3, which has nothing else): nobody else reads them when
+        learning alone, so the learner marks each against the rubric
+        (:mod:`course.app.self_assessment`); their marks are the attempt's score."""
+        feedback.show(self.mark_result, "correct", feedback.box(
+            "correct", "Your policy is locked for marking.",
+            "Now mark each written part yourself, below."))
+        written = exercise_copy.current_policy(self.path, self.spec)
+        self.own_marks.children = [self_assessment.SelfAssessment(
+            self.exercise_id, written, self._save_own_marks)]
+
+    def _save_own_marks(self, total: int, max_total: int) -> None:
+        data = exercise_copy.state(self.exercise_id)
+        data.setdefault("first_marked", {"score": total, "max_score": max_total,
+                                         "when": datetime.now().isoformat(timespec="seconds"),
+                                         "attempt": data["attempt"], "title": self.title,
+                                         "manual_pending": False, "self_assessed": True})
+        data.update(score=total, max_score=max_total, manual_pending=False, self_assessed=True)
+        exercise_copy.save_state(self.exercise_id, data)
+        progress.record_exercise_attempt(self.exercise_id, title=self.title, score=total,
+                                         max_score=max_total, self_assessed=True)
 
     def _mark(self, _button: widgets.Button | None = None) -> None:
         if not self.settings.self_marking:
@@ -422,13 +448,15 @@ class ExercisePage(widgets.VBox):
         now = datetime.now().isoformat(timespec="seconds")
         data.update(status="marked", marked=now, score=result.score,
                     max_score=result.max_score, manual_pending=result.manual_pending)
-        data.setdefault("first_marked", {"score": result.score, "max_score": result.max_score,
-                                         "when": now, "attempt": data["attempt"],
-                                         "title": self.title,
-                                         "manual_pending": result.manual_pending})
+        if not self.spec.policy:  # written parts: the learner's own marks come later
+            data.setdefault("first_marked", {"score": result.score,
+                                             "max_score": result.max_score, "when": now,
+                                             "attempt": data["attempt"], "title": self.title,
+                                             "manual_pending": result.manual_pending})
         exercise_copy.save_state(self.exercise_id, data)
-        if result.max_score > 0:
-            # The one record of exercise attempts, which the CPD record reads.
+        if result.max_score > 0 and not self.spec.policy:
+            # The one record of exercise attempts, which the CPD record reads (written parts
+            # are recorded when the learner saves their own marks: _save_own_marks).
             progress.record_exercise_attempt(self.exercise_id, title=self.title,
                                              score=result.score, max_score=result.max_score)
         self.mark.disabled = False
@@ -443,5 +471,6 @@ class ExercisePage(widgets.VBox):
         for area in (self.check_result, self.submit_result, self.mark_result):
             feedback.clear(area)
         self.report.value = ""
+        self.own_marks.children = []
         self.save_status.value = "<p>A fresh copy is ready. Your earlier attempt is kept.</p>"
         self._show_state()

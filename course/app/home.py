@@ -62,9 +62,14 @@ def lesson_state(lesson_id: str) -> tuple[str, str]:
 def exercise_state(exercise_id: str) -> tuple[str, str]:
     data = exercise_copy.state(exercise_id)
     status = data["status"]
+    if status == "marked" and exercise_copy.spec(exercise_id).policy and not data.get(
+            "self_assessed") and data.get("manual_pending"):
+        return "pwc-state-started", "Locked: mark your written parts yourself"
     if status == "marked":
         pending = " (written parts to be marked by an assessor)" if data.get(
             "manual_pending") else ""
+        if data.get("self_assessed"):
+            pending = " (your own marks)"
         return "pwc-state-done", (
             f"Marked: {data.get('score', 0):g} of {data.get('max_score', 0):g}{pending}"
         )

@@ -115,6 +115,8 @@ class ExerciseAttempt(BaseModel):
     latest_score: float = Field(ge=0)
     max_score: float = Field(gt=0)
     attempts: int = Field(default=1, ge=1)
+    #: the first attempt's score is the learner's own marking of written parts (Exercise 3)
+    self_assessed: bool = False
 
 
 def exercises_path() -> Path:
@@ -135,9 +137,11 @@ def load_exercise_attempts() -> dict[str, ExerciseAttempt]:
 
 
 def record_exercise_attempt(
-    exercise: str, *, title: str, score: float, max_score: float, when: datetime | None = None
+    exercise: str, *, title: str, score: float, max_score: float, when: datetime | None = None,
+    self_assessed: bool = False,
 ) -> ExerciseAttempt:
-    """Note one attempt at ``exercise`` that scored ``score`` of ``max_score``.
+    """Note one attempt at ``exercise`` that scored ``score`` of ``max_score``
+    (``self_assessed``: the learner marked it themselves against the rubric).
 
     The first attempt's date and score are kept whatever comes later; each call updates the
     latest date and score and counts the attempt. Raises :class:`ValueError` for a score
@@ -157,6 +161,7 @@ def record_exercise_attempt(
         latest_score=score,
         max_score=earlier.max_score if earlier else max_score,
         attempts=earlier.attempts + 1 if earlier else 1,
+        self_assessed=earlier.self_assessed if earlier else self_assessed,
     )
     raw[exercise] = attempt.model_dump(mode="json")
     private.write_json(exercises_path(), raw)

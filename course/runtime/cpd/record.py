@@ -302,13 +302,16 @@ the time the course expects a learner working alone to spend on the lesson.</p>
 {% for attempt in exercises %}
 <tr data-exercise="{{ attempt.exercise }}"><td>{{ attempt.title }}</td>\
 <td>{{ long_date(attempt.first_attempted) }}</td>\
-<td>{{ points(attempt.first_score) }} of {{ points(attempt.max_score) }}</td>\
+<td>{{ points(attempt.first_score) }} of {{ points(attempt.max_score) }}\
+{% if attempt.self_assessed %} (marked by the learner against the rubric){% endif %}</td>\
 <td class="number">{{ attempt.attempts }}</td></tr>
 {% endfor %}
 </tbody>
 </table>
 <p class="note">Scores as the course worked them out on this computer when the learner first \
-checked their answers; they are not marks from an assessor.</p>
+checked their answers{% if exercises | selectattr("self_assessed") | list %}, or, for written \
+parts, the learner's own marks against the course's rubric{% endif %}; they are not marks from \
+an assessor.</p>
 {% else %}
 <p>No exercise had been tried on this computer when this record was made.</p>
 {% endif %}
