@@ -48,7 +48,8 @@ present: venv
 	$(BIN)/python -m course.workshop present $(SESSION)
 
 ## For trainers: the facilitator's guide and the handouts as PDFs, in workshop-print/.
-print: venv system-deps
+print: venv
+	bash scripts/system-deps.sh pdf
 	$(BIN)/python -m course.workshop print --out workshop-print
 
 ## Regenerate exercises/ (nbgrader release) from solutions/ (nbgrader source).

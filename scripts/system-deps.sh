@@ -4,9 +4,27 @@
 # Debian's Chromium and fonts (real-browser tests), PostgreSQL (gradebook tests), and for PDFs
 # (CPD records, certificates, the printable guide and handouts): WeasyPrint's Pango, Noto fonts for every script (accents, Arabic,
 # Chinese), and poppler-utils (pdftoppm renders PDF pages to PNG in the tests).
+#
+# `system-deps.sh pdf` checks only what making PDFs needs (Pango and the Noto fonts), for
+# `make print`: a trainer printing handouts gets no browser, database or Node.
 set -euo pipefail
 
 need=()
+for package in libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-noto-cjk; do
+  dpkg -s "$package" >/dev/null 2>&1 || need+=("$package")
+done
+if [ "${1:-}" = "pdf" ]; then
+  if [ ${#need[@]} -eq 0 ]; then exit 0; fi
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "system-deps: making PDFs needs ${need[*]}; run as root (or sudo apt-get install ${need[*]})." >&2
+    exit 1
+  fi
+  echo "system-deps: installing ${need[*]} (for PDFs) …"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  exit 0
+fi
 command -v chromium >/dev/null 2>&1 || need+=(chromium chromium-driver)
 dpkg -s fonts-liberation >/dev/null 2>&1 || need+=(fonts-liberation)
 dpkg -s fonts-noto-color-emoji >/dev/null 2>&1 || need+=(fonts-noto-color-emoji)
@@ -15,9 +33,7 @@ ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import venv, ensurepip' 2>/dev/null \
   || need+=(python3 python3-venv)
 command -v npm >/dev/null 2>&1 || need+=(npm)
-for package in libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-noto-cjk poppler-utils; do
-  dpkg -s "$package" >/dev/null 2>&1 || need+=("$package")
-done
+dpkg -s poppler-utils >/dev/null 2>&1 || need+=(poppler-utils)
 
 if [ ${#need[@]} -eq 0 ]; then
   echo "system-deps: Chromium, fonts, PostgreSQL, Pango and poppler are already installed."

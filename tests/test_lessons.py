@@ -436,3 +436,17 @@ def test_notebook_runs_all_cells_headless(
         if cell.source.startswith("show."):
             assert [o.output_type for o in cell.outputs] == ["display_data"], cell.source
             assert WIDGET_VIEW in cell.outputs[0].data, cell.source
+
+
+def test_the_guides_figures_for_exercise_1_are_the_keys() -> None:
+    from grader.exercise import load_exercise
+
+    ex = load_exercise("ex01_classify_posts")
+    minutes = yaml.safe_load(Path(ex.keys_dir, f"{ex.id}.yaml").read_text("utf-8"))["minutes"]
+    rules = Counter(item.rule for item in ex.auto_items)
+    text = " ".join(markdown(read(GUIDE)).split())
+    assert (f"Exercise 1 takes about {minutes} minutes. Of its {len(ex.auto_items)} posts, "
+            f"{rules[None]} are fine to post;") in text
+    early = sum(rules[r] for r in ("disclose", "engage", "separate"))
+    assert early > (len(ex.auto_items) - rules[None]) / 2  # "most of the others": rules 1 to 3
+    assert f"| Exercise 1, each person on their own | {minutes} |" in markdown(read(GUIDE))
