@@ -3,7 +3,10 @@
 Three ways of opening the same lesson, measured in the same run on the same machine:
 
 1. **app, warm**: ``python -m course.app.course`` as ``make course`` starts it (Voilà with
-   ``preheat_kernel`` and a pool of one ready kernel per page), after the pools are filled;
+   ``preheat_kernel`` and a pool of one ready kernel per page), after the pools are filled,
+   in a fresh browser (nothing cached); and **from the home page**: the same, but the learner
+   arrives from the home page, so the browser already holds Voilà's front end (the usual way
+   into a lesson);
 2. **app, cold**: the same app with ``--VoilaConfiguration.preheat_kernel=False`` (a kernel is
    started for each page load);
 3. **JupyterLab**: the lesson opened in plain JupyterLab (``make lab``'s server), waiting for the
@@ -50,11 +53,18 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-def first_widget_seconds(browser, url: str, *, lab: bool = False) -> float:
+def first_widget_seconds(browser, url: str, *, lab: bool = False,
+                         arrive_from: str | None = None) -> float:
+    """Seconds from going to ``url`` to its first usable widget, in a fresh browser context;
+    with ``arrive_from``, that page is opened first (as a learner comes from the home page, so
+    the browser already holds the app's front end) and only the move to ``url`` is timed."""
     context = browser.new_context(viewport={"width": 1366, "height": 850})
     context.set_default_timeout(120_000)
     page = context.new_page()
     try:
+        if arrive_from:
+            page.goto(arrive_from)
+            page.locator(".pwc-home").first.wait_for(state="visible")
         started = time.monotonic()
         page.goto(url)
         if lab:
@@ -82,10 +92,11 @@ def wait_for_pools(server: appserver.AppServer, lesson_fills: int, timeout: floa
     raise RuntimeError(f"the kernel pools were not filled:\n{server.log_tail()}")
 
 
-def time_app(browser, work: Path, repeats: int, warm: bool) -> list[float]:
+def time_app(browser, work: Path, repeats: int, warm: bool,
+             from_home: bool = False) -> list[float]:
     extra = [] if warm else ["--VoilaConfiguration.preheat_kernel=False"]
-    home = work / ("warm" if warm else "cold")
-    home.mkdir()
+    home = work / ("warm" if warm else "cold") / ("from-home" if from_home else "direct")
+    home.mkdir(parents=True)
     port = labserver.free_port()
     server = appserver.start(home, home / "learner", token=secrets.token_hex(8), port=port,
                              cmd=appserver.command(port, extra))
@@ -95,7 +106,9 @@ def time_app(browser, work: Path, repeats: int, warm: bool) -> list[float]:
             if warm:
                 wait_for_pools(server, lesson_fills=len(times) + 1)
                 time.sleep(3)  # the machine settles, as it would while a learner reads
-            times.append(first_widget_seconds(browser, server.page_url(LESSON)))
+            times.append(first_widget_seconds(
+                browser, server.page_url(LESSON),
+                arrive_from=server.page_url(site.HOME) if from_home else None))
     finally:
         appserver.stop(server)
     return times
@@ -135,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             work = Path(scratch)
             results["app, warm (preheated kernel)"] = time_app(browser, work, args.repeats, True)
+            results["app, warm, from the home page"] = time_app(browser, work, args.repeats,
+                                                                True, from_home=True)
             results["app, cold (kernel per load)"] = time_app(browser, work, args.repeats, False)
             results["JupyterLab (open, kernel, Run All)"] = time_lab(browser, work, args.repeats)
         finally:
