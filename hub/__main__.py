@@ -93,10 +93,10 @@ def open_room(args: argparse.Namespace) -> Room:
     passwords.ensure(room.passwords_file, [trainer, *room.learners])
     room.save()
     homes.write_settings(room)
-    homes.trainer_home(room, REPO, args.roster.resolve())
     with tempfile.TemporaryDirectory() as scratch:
         pages = Path(scratch) / "pages"
         site.build(pages)
+        homes.trainer_home(room, REPO, args.roster.resolve(), pages)
         for name in room.learners:
             homes.learner_home(room, name, REPO, pages)
     homes.import_roster(room, args.roster)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from hub.auth import RoomAuthenticator
-from hub.room import Room
+from hub.room import VOTE_SERVICE, Room
 
 LOOPBACK = "127.0.0.1"
 
@@ -91,7 +91,7 @@ def configure(c: Any, settings_file: str | Path) -> Room:
                         f"--timeout={room.cull_timeout}"],
         },
         {
-            "name": "vote",
+            "name": VOTE_SERVICE,
             "display": True,
             "url": f"http://{LOOPBACK}:{room.vote_port}",
             "command": [python, "-m", "hub.vote.service"],
@@ -104,7 +104,7 @@ def configure(c: Any, settings_file: str | Path) -> Room:
     c.JupyterHub.load_roles = [
         {
             "name": "user",
-            "scopes": ["self", "access:services!service=vote"],
+            "scopes": ["self", f"access:services!service={VOTE_SERVICE}"],
         },
         {
             "name": "idle-culler",

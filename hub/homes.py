@@ -20,7 +20,7 @@ from pathlib import Path
 
 import nbformat
 
-from hub.room import APP_FOLDER, COURSE_ID, Room
+from hub.room import APP_FOLDER, COURSE_ID, SESSION_BUILDER_URL, VOTE_PATH, Room
 
 # Copied into the trainer's course folder on every open (code and keys, never records).
 TRAINER_COPIES = ("grader", "solutions", "exercises")
@@ -68,6 +68,8 @@ LEARNER_PAGE_CONFIG = {
     }
 }
 TRAINER_SERVER_CONFIG = {
+    # the app's pages (the session builder, which presents) in the app's own page template
+    "VoilaConfiguration": {"template": "posting-with-care", "show_tracebacks": False},
     "LabApp": {"news_url": None, "check_for_updates_class": "jupyterlab.NeverCheckForUpdate"},
 }
 
@@ -108,12 +110,17 @@ def trainer_nbgrader_config(room: Room) -> str:
                                           exchange=str(room.exchange))
 
 
-def learner_home(room: Room, user: str, repo: Path, pages: Path) -> None:
-    home = Path(pwd.getpwnam(user).pw_dir)
+def app_pages(home: Path, user: str, pages: Path) -> None:
+    """The learner app's pages in ``home/course-app`` (replaced on every open)."""
     app = home / APP_FOLDER
     shutil.rmtree(app, ignore_errors=True)
     shutil.copytree(pages, app)
     _chown_tree(app, user)
+
+
+def learner_home(room: Room, user: str, repo: Path, pages: Path) -> None:
+    home = Path(pwd.getpwnam(user).pw_dir)
+    app_pages(home, user, pages)
     lessons = home / "course" / "lessons"
     lessons.mkdir(parents=True, exist_ok=True)
     for notebook in sorted((repo / "course" / "lessons").glob("*.ipynb")):
@@ -122,7 +129,10 @@ def learner_home(room: Room, user: str, repo: Path, pages: Path) -> None:
     os.chmod(home, 0o700)
 
 
-def trainer_home(room: Room, repo: Path, roster_csv: Path | None) -> None:
+def trainer_home(room: Room, repo: Path, roster_csv: Path | None, pages: Path) -> None:
+    """The trainer's course folder, home page, and the app's pages (the session builder
+    presents sessions, with the room's vote)."""
+    app_pages(room.home(room.trainer), room.trainer, pages)
     course = room.course_dir
     course.mkdir(parents=True, exist_ok=True)
     for name in TRAINER_COPIES:
@@ -142,6 +152,7 @@ def trainer_home(room: Room, repo: Path, roster_csv: Path | None) -> None:
 
 def trainer_home_notebook(room: Room) -> nbformat.NotebookNode:
     user = f"/user/{room.trainer}"
+    builder = f"{user}{SESSION_BUILDER_URL}"
     text = f"""# Posting with Care: the trainer's home
 
 Everything here is yours alone: learners cannot open this folder.
@@ -149,7 +160,8 @@ Everything here is yours alone: learners cannot open this folder.
 | | |
 |---|---|
 | **Formgrader** (release, collect, mark, feedback) | [open in its own tab]({user}/formgrader/) |
-| **Room vote** (open a vote on a post, reveal the split) | [open the vote]({'/services/vote/'}) |
+| **Present a session** (press V on a post: the room votes) | [session builder]({builder}) |
+| **Room vote** on its own (any post; open, reveal the split) | [open the vote]({VOTE_PATH}) |
 | **Facilitator's guide** | [facilitator-guide.ipynb](facilitator/facilitator-guide.ipynb) |
 | **Hub control panel** (who is online, start or stop servers) | [/hub/admin](/hub/admin) |
 

@@ -26,6 +26,11 @@ DEFAULT_RUNTIME_DIR = Path("/opt/posting-with-care")
 APP_FOLDER = "course-app"   # the learner app's pages, in each learner's home
 LEARNER_URL = f"/voila/render/{APP_FOLDER}/home.ipynb"
 TRAINER_URL = "/lab/tree/posting-with-care/trainer-home.ipynb"
+#: The room's live vote, a hub-managed service (hub/vote), at this path on the hub.
+VOTE_SERVICE = "vote"
+VOTE_PATH = f"/services/{VOTE_SERVICE}/"
+#: The session builder (the trainer presents from it), on the trainer's server.
+SESSION_BUILDER_URL = f"/voila/render/{APP_FOLDER}/session-builder.ipynb"
 
 
 @dataclass
@@ -109,6 +114,11 @@ class Room:
             "PATH": f"{self.venv / 'bin'}:/usr/bin:/bin",
             "JUPYTER_CONFIG_PATH": str(config),
             "POSTING_WITH_CARE_ROLE": role,
+            # the app's pages (course.app.settings): learners see the room's vote while one is
+            # open; the trainer's presentation opens votes
+            "POSTING_WITH_CARE_VOTE": VOTE_PATH,
+            # where Voilà finds the app's page template
+            "JUPYTER_PATH": str(self.app_share),
             "LANG": "C.UTF-8",
         }
         if role == "learner":
@@ -117,8 +127,6 @@ class Room:
                 # (the keys are not on the learner's server anyway), and Submit via the exchange
                 "POSTING_WITH_CARE_ASSESSED": "1",
                 "POSTING_WITH_CARE_SUBMIT": "exchange",
-                # where Voilà finds the app's page template
-                "JUPYTER_PATH": str(self.app_share),
             })
         return environment
 

@@ -297,3 +297,24 @@ def test_a_learner_alone_marks_their_written_parts_against_the_rubric() -> None:
     page._new_attempt()
     assert page.own_marks.children == () or list(page.own_marks.children) == []
     assert self_assessment.saved_marks(ex) == {} and not self_assessment.marks_saved(ex)
+
+
+def test_the_room_vote_counts_only_on_a_hub(monkeypatch) -> None:
+    for name in (settings.VOTE_ENV, settings.ROLE_ENV, settings.HUB_USER_ENV):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(settings.VOTE_ENV, "/services/vote/")
+    assert settings.current().vote == ""  # not on a hub: never looks for a vote
+    monkeypatch.setenv(settings.HUB_USER_ENV, "kim")
+    assert settings.current().learner_vote == "/services/vote/"
+    assert settings.current().trainer_vote == ""
+    monkeypatch.setenv(settings.ROLE_ENV, "trainer")
+    assert (settings.current().learner_vote, settings.current().trainer_vote) == (
+        "", "/services/vote/")
+    for bad in ("https://elsewhere.example/vote/", "/services/vote", "javascript:x"):
+        monkeypatch.setenv(settings.VOTE_ENV, bad)
+        with pytest.raises(settings.SettingError, match=settings.VOTE_ENV):
+            settings.current()
+    monkeypatch.setenv(settings.VOTE_ENV, "/services/vote/")
+    monkeypatch.setenv(settings.ROLE_ENV, "assessor")
+    with pytest.raises(settings.SettingError, match=settings.ROLE_ENV):
+        settings.current()

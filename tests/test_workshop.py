@@ -241,3 +241,55 @@ def test_workshop_content_uses_only_invented_contact_details(name: str) -> None:
     allow = invented.load_allow_list()
     found = [f for text in strings(data) for f in invented.not_invented(text, allow)]
     assert found == []
+
+
+# --- the room's vote: only in a deck presented on the room's hub ------------------------------
+NETWORK = ("fetch(", "XMLHttpRequest", "WebSocket", "EventSource", "sendBeacon", "<iframe",
+           "services/vote", "data-vote", "PwcRoomVote", "http://", "https://")
+
+
+def test_the_offline_deck_holds_no_vote_code_and_never_uses_the_network() -> None:
+    session = sessions.find("two-and-a-half-hours")
+    offline = deck.session_deck(session)
+    assert [marker for marker in NETWORK if marker in offline] == []
+    assert "V vote" not in offline and "Open a vote" not in offline
+    on_hub = deck.session_deck(session, vote="/services/vote/")
+    posts = [step.post for step in session.items if step.post]
+    assert posts and all(f'data-vote-post="{post}"' in on_hub for post in posts)
+    assert on_hub.count("data-vote-post=") == len(posts)  # posts only, no situation or heading
+    for marker in ("fetch(", "PwcRoomVote", '"/services/vote/"', "Open a vote"):
+        assert marker in on_hub, marker
+    assert "http://" not in on_hub and "https://" not in on_hub  # same origin only
+
+
+def test_the_builder_presents_with_the_vote_only_on_the_rooms_hub(
+        home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import base64
+
+    from course.app import settings
+    from course.workshop.builder import SessionBuilder
+
+    def present() -> tuple[str, str, str]:
+        builder = SessionBuilder()
+        builder.saved.value = "two-and-a-half-hours"
+        builder.open_saved.click()
+        builder.present.click()
+        data = re.search(r"base64,([A-Za-z0-9+/=]+)", builder.status.value).group(1)
+        written = "".join(p.read_text() for p in (home / "presentations").glob("*.html"))
+        return unescape(builder.stage.value), base64.b64decode(data).decode(), written
+
+    for name in (settings.VOTE_ENV, settings.ROLE_ENV, settings.HUB_USER_ENV):
+        monkeypatch.delenv(name, raising=False)
+    stage, download, written = present()
+    assert "PwcRoomVote" not in stage and "PwcRoomVote" not in download
+    monkeypatch.setenv(settings.VOTE_ENV, "/services/vote/")
+    monkeypatch.setenv(settings.ROLE_ENV, "trainer")
+    stage, download, written = present()
+    assert "PwcRoomVote" not in stage, "a vote off the hub"
+    monkeypatch.setenv(settings.HUB_USER_ENV, "trainer")
+    stage, download, written = present()
+    assert "PwcRoomVote" in stage and 'data-vote-post="' in stage
+    assert [m for m in NETWORK if m in download] == [] == [m for m in NETWORK if m in written]
+    monkeypatch.setenv(settings.ROLE_ENV, "learner")
+    stage, _, _ = present()
+    assert "PwcRoomVote" not in stage, "a learner's server never runs the room's vote"

@@ -93,6 +93,13 @@ def footer(sequence: list[tuple[str, str]], name: str) -> widgets.HTML:
     return widgets.HTML(str(html)).add_class("pwc-app")
 
 
+def room_vote(path: str) -> widgets.HTML:
+    """The marker that starts the room's vote on this page (the page template's
+    ``room-vote.js``): only drawn on the room's hub, for a learner. Invisible by itself."""
+    html = Markup("<div class='pwc-room-vote' data-vote='{}' hidden></div>").format(path)
+    return widgets.HTML(str(html), layout=widgets.Layout(display="none"))
+
+
 def intro(title: str, text: str) -> widgets.HTML:
     """A page's heading and one line about it."""
     html = Markup("<h1 class='pwc-page-title'>{}</h1><p>{}</p>").format(title, text)

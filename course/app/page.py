@@ -12,7 +12,7 @@ from types import ModuleType
 
 from IPython.display import display
 
-from course.app import nav, site
+from course.app import nav, settings, site
 from course.catalogue import bank
 from course.runtime import activity
 
@@ -31,6 +31,12 @@ def _ready() -> None:
 def _header(name: str) -> None:
     display(nav.page_style())
     display(nav.header(site.sequence(), name))
+    try:
+        vote = settings.current().learner_vote
+    except settings.SettingError:
+        vote = ""  # the launcher reports a bad setting; the page itself still works
+    if vote:
+        display(nav.room_vote(vote))
 
 
 def _opened(name: str, title: str, lesson_id: str | None = None) -> None:

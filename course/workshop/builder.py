@@ -4,7 +4,9 @@ situations, pick and order them, save the choice under a name, and present it.
 Everything is saved through :mod:`course.workshop.sessions` (the trainer's own sessions live in
 the course's user folder); *Present* writes the presentation with :mod:`course.workshop.present`
 and opens it, and also offers it as a download for a hosted course, where the browser is not on
-the same computer as the course.
+the same computer as the course. On the room's hub (:mod:`course.app.settings`), the
+presentation shown in the page also runs the room's live vote (V on a post); the file and the
+download never do (they work offline).
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ import base64
 import ipywidgets as widgets
 from markupsafe import Markup
 
+from course.app import settings
 from course.catalogue import bank
 from course.catalogue.scenarios import ContentError
 from course.runtime.widgets.classify import button
 from course.runtime.widgets.styles import style_widget
-from course.workshop import choose, present, sessions
+from course.workshop import choose, deck, present, sessions
 from course.workshop.sessions import Step
 
 ANY = "any"
@@ -188,13 +191,20 @@ class SessionBuilder(widgets.VBox):
                                    steps=list(self.steps))
         path = present.write(session)
         html = path.read_text(encoding="utf-8")
-        opened = present.open_in_browser(path)
+        vote = room_vote()
+        opened = False if vote else present.open_in_browser(path)
         data = base64.b64encode(html.encode("utf-8")).decode("ascii")
         link = Markup("<a download='{name}' href='data:text/html;base64,{data}'>Download the "
                       "presentation</a>").format(name=path.name, data=data)
         self.say(Markup("{} It is also below: click it, then choose <strong>Full screen</strong>"
-                        " or press F. {} to keep it (one file that works offline).").format(
-            "The presentation has opened in a new browser tab." if opened else "", link))
+                        " or press F.{} {} to keep it (one file that works offline).").format(
+            "The presentation has opened in a new browser tab." if opened else "",
+            Markup(" On a practice post, press V (or <em>Open a vote</em>) to let the room vote "
+                   "on their own screens; Reveal shows their split next to the answer.")
+            if vote else "",
+            link))
+        if vote:
+            html = deck.session_deck(session, vote=vote)
         self.stage.value = str(Markup(
             "<iframe class='pwc-stage' title='Presentation: {title}' srcdoc='{deck}' "
             "allow='fullscreen' allowfullscreen style='width:100%;aspect-ratio:16/9;"
@@ -202,3 +212,11 @@ class SessionBuilder(widgets.VBox):
 
     def say(self, message: str) -> None:
         self.status.value = str(Markup("<p role='status'>{}</p>").format(message))
+
+
+def room_vote() -> str:
+    """The room vote's path when this trainer presents on the room's hub, else ``""``."""
+    try:
+        return settings.current().trainer_vote
+    except settings.SettingError:
+        return ""

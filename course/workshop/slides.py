@@ -44,7 +44,9 @@ ASK_SITUATION = Markup(
 class Slide:
     """One screen: ``body`` (the item), ``ask`` (before reveal), ``answer`` (after reveal, or
     None when there is nothing to reveal), ``tone`` (how the revealed panel is coloured) and
-    ``label`` (the slide's accessible name, read by screen readers)."""
+    ``label`` (the slide's accessible name, read by screen readers). ``post`` is the post's id
+    on a practice post's screen: only a presentation on the room's hub uses it (to open the
+    room's vote on it), and it is never shown."""
 
     kind: SlideKind
     body: Markup
@@ -52,6 +54,7 @@ class Slide:
     answer: Markup | None
     tone: Tone
     label: str
+    post: str | None = None
 
 
 def initials(name: str) -> str:
@@ -182,6 +185,7 @@ def post_slide(post: Post, framework: Framework) -> Slide:
         answer=facts_html(post.verdict, facts),
         tone="acceptable" if post.verdict == "acceptable" else "not-acceptable",
         label=f"{PLATFORM_NAMES[post.platform]} post by {post.display_name}",
+        post=post.id,
     )
 
 

@@ -3,9 +3,10 @@
 Every route needs a signed-in hub user (the hub's OAuth, :class:`HubOAuthenticated`); there is
 no route for anyone else. The trainer (``PWC_TRAINER``) opens a vote on a post, sees how many
 have voted, closes and reveals; everyone else sees the post with its choices and votes. JSON
-API (same rules): ``GET api/state``, ``GET api/posts`` (trainer), ``POST api/vote``
-``{"choice"}``, ``POST api/open`` ``{"post"}``, ``POST api/close``, ``POST api/reveal``,
-``POST api/end`` (trainer).
+API (same rules): ``GET bridge`` (a blank page that only carries this person's XSRF token, for
+the app's pages and the trainer's presentation, see :data:`BRIDGE`), ``GET api/state``,
+``GET api/posts`` (trainer), ``POST api/vote`` ``{"choice"}``, ``POST api/open``
+``{"post"}``, ``POST api/close``, ``POST api/reveal``, ``POST api/end`` (trainer).
 """
 
 from __future__ import annotations
@@ -83,6 +84,21 @@ class PageHandler(_Base):
                     .replace("{{base}}", self.settings["base"]))
 
 
+#: The bridge: loaded as a navigation (in a hidden frame of the learner's app page or of the
+#: trainer's presentation, both on this hub's origin), it goes through the hub's OAuth like any
+#: page and hands the page that holds it the XSRF token its ``fetch`` calls must send.
+BRIDGE = ('<!doctype html><html lang="en-GB"><head><meta charset="utf-8">'
+          '<title>Room vote</title></head><body data-xsrf="{xsrf}"></body></html>')
+
+
+class BridgeHandler(_Base):
+    @web.authenticated
+    def get(self) -> None:
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'self'")
+        self.finish(BRIDGE.format(xsrf=self.xsrf_token.decode("ascii")))
+
+
 class StateHandler(_Base):
     @web.authenticated
     def get(self) -> None:
@@ -133,6 +149,7 @@ def make_app() -> web.Application:
     return web.Application(
         [
             (prefix, PageHandler),
+            (url_path_join(prefix, "bridge"), BridgeHandler),
             (url_path_join(prefix, "api/state"), StateHandler),
             (url_path_join(prefix, "api/posts"), PostsHandler),
             (url_path_join(prefix, r"api/(vote|open|close|reveal|end)"), ActionHandler),
