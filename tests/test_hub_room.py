@@ -261,6 +261,9 @@ def test_a_vote_with_ten_learners(room):
     anonymous = __import__("requests").get(f"{room.url}/services/vote/api/state",
                                            allow_redirects=False, timeout=30)
     assert anonymous.status_code in (302, 403) and "phase" not in anonymous.text
+    bridge = __import__("requests").get(f"{room.url}/services/vote/bridge",
+                                        allow_redirects=False, timeout=30)
+    assert bridge.status_code in (302, 403) and "data-xsrf" not in bridge.text
     anonymous = __import__("requests").post(f"{room.url}/services/vote/api/vote",
                                             json={"choice": "acceptable"},
                                             allow_redirects=False, timeout=30)
@@ -308,3 +311,8 @@ def test_a_vote_with_ten_learners(room):
     assert revealed["verdict"] == "acceptable"
     everything = json.dumps(revealed) + voters[4].vote_api("GET", "state", tokens[4]).text
     assert not any(name in everything for name in room.learners), "a name in the vote"
+    # the bridge (the app's pages take their XSRF token from it) carries no name either
+    bridge_page = voters[4].session.get(f"{room.url}/services/vote/bridge", timeout=60)
+    assert bridge_page.status_code == 200 and 'data-xsrf="' in bridge_page.text
+    assert not any(name in bridge_page.text for name in [room.trainer, *room.learners])
+    assert trainer.vote_api("POST", "end", t_xsrf).json()["phase"] == "idle"
