@@ -201,10 +201,12 @@ def test_the_room_votes_from_the_trainers_presentation(room, people) -> None:
         result = learner.page.locator(".pwc-vote-result")
         expect(result).to_contain_text("2 of 3 said acceptable", timeout=15_000)
         expect(result).to_contain_text(f"The course's verdict: {post.verdict.capitalize()}.")
-        expect(learner.page.locator("section.pwc-vote fieldset")).to_be_disabled()
+        closed = learner.page.get_by_role("region", name="Room vote")
+        expect(closed.get_by_label("Acceptable", exact=True)).to_be_disabled()
     phone.page.screenshot(path=SCREENSHOTS / "hub-vote-4-learner-reveal.png")
     late = learners[1].page.get_by_role("region", name="Room vote")
     expect(late.get_by_label("Not acceptable", exact=True)).to_be_disabled()
+    expect(late.locator(".pwc-vote-status")).to_contain_text("The vote has closed.")
 
     # moving on ends the vote: the learners' pages show nothing again
     trainer.page.keyboard.press("PageDown")
