@@ -200,6 +200,35 @@ def test_a_saved_session_plays_in_its_order(page: Page, home: Path) -> None:
     assert counter(page) == f"{len(steps)} of {len(steps)}"
 
 
+CUT_OFF = """() => [...document.querySelectorAll(['.pwc-item', '.pwc-panel', '.pwc-card',
+    '.pwc-situation', '.pwc-summary'].map(c => 'section.slide:not([hidden]) ' + c).join(','))]
+    .filter(e => e.scrollHeight > e.clientHeight + 1).map(e => e.className)"""
+
+
+def cut_off(page: Page) -> list[str]:
+    """The parts of the current screen whose content does not fit (scrolls or is cut off)."""
+    return page.evaluate(CUT_OFF)
+
+
+def test_every_post_and_situation_fits_the_projector_before_and_after_reveal(
+        page: Page, home: Path) -> None:
+    steps = [Step(post=post_id) for post_id in bank.posts()] + [
+        Step(situation=situation_id) for situation_id in bank.responses()]
+    every = sessions.Session(id="everything", title="Everything", steps=steps)
+    page.goto(present.write(every).as_uri() + "#1")
+    too_long = []
+    for number, step in enumerate(steps, start=1):
+        assert counter(page).startswith(f"{number} of ")
+        for state in ("shown", "revealed"):
+            if cut_off(page):
+                too_long.append(f"{step.post or step.situation} ({state})")
+            assert text_size(page) >= 28
+            if state == "shown":
+                page.keyboard.press("r")
+        page.keyboard.press("ArrowRight")
+    assert too_long == [], f"cut off or scrolling at 1280×720: {too_long}"
+
+
 @pytest.mark.parametrize("session_id", ["two-and-a-half-hours", "three-hours-with-exercise",
                                         "follow-up-ninety-minutes"])
 def test_every_screen_of_the_ready_made_sessions_fits(page: Page, home: Path,
@@ -211,10 +240,7 @@ def test_every_screen_of_the_ready_made_sessions_fits(page: Page, home: Path,
         if step.heading is None:
             assert text_size(page) >= 28, f"screen {number}"
             page.keyboard.press("r")
-        cut = page.evaluate("""() => [...document.querySelectorAll(
-            'section.slide:not([hidden]) .pwc-item, section.slide:not([hidden]) .pwc-panel')]
-            .filter(e => e.scrollHeight > e.clientHeight + 1).length""")
-        assert cut == 0, f"{session_id}: screen {number} does not fit at 1280×720"
+        assert cut_off(page) == [], f"{session_id}: screen {number} does not fit at 1280×720"
         assert scroll_position(page)["window"] == 0
         page.keyboard.press("ArrowRight")
 
@@ -256,11 +282,30 @@ def test_the_debrief_deck_from_a_real_cohort_run(page: Page,
     assert not axe.serious_violations(axe.run(page, "html"))
     seen = []
     page.keyboard.press("Home")
-    for _ in range(total):
+    for number in range(1, total + 1):
         seen.append(page.locator(CURRENT).inner_text())
+        assert cut_off(page) == [], f"debrief screen {number} does not fit at 1280×720"
+        page.keyboard.press("r")
+        assert cut_off(page) == [], f"debrief screen {number}, revealed, does not fit"
         page.keyboard.press("ArrowRight")
     everything = "\n".join(seen).lower()
     for name in dc.NAMES:
         for part in (*name.split(), dc.folder(name)):
             assert part.lower() not in everything, part
     assert "the rules the group found hardest" in everything
+
+
+def test_the_debriefs_rules_screen_fits_with_its_five_longest_rules(
+        page: Page, tmp_path: Path) -> None:
+    from course.catalogue import wording
+    from course.workshop import deck
+    from grader.cohort import debrief
+
+    names = sorted(wording.rule_names().values(), key=len, reverse=True)[:5]
+    slide = debrief._rules_slide([(name, 0.9 - n / 10) for n, name in enumerate(names)])
+    path = tmp_path / "rules.html"
+    path.write_text(deck.render("Rules", [slide]), encoding="utf-8")
+    page.goto(path.as_uri())
+    assert page.locator(f"{CURRENT} .pwc-bars li").count() == 5
+    assert cut_off(page) == []
+    page.screenshot(path=SCREENSHOTS / "presentation-4-debrief-rules.png")
