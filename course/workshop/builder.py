@@ -3,15 +3,18 @@ situations, pick and order them, save the choice under a name, and present it.
 
 Everything is saved through :mod:`course.workshop.sessions` (the trainer's own sessions live in
 the course's user folder); *Present* writes the presentation with :mod:`course.workshop.present`
-and opens it, and also offers it as a download for a hosted course, where the browser is not on
-the same computer as the course. On the room's hub (:mod:`course.app.settings`), the
-presentation shown in the page also runs the room's live vote (V on a post); the file and the
-download never do (they work offline).
+and shows it in the page (drawn as on a 1280×720 projector, scaled to fit; F fills the screen),
+opens it in a new tab when the course runs on the trainer's own computer, and offers it as a
+download (one file that works offline). On the room's hub (:mod:`course.app.settings`) the
+server's browser is not the trainer's, so nothing is opened there, and the presentation shown
+in the page also runs the room's live vote (V on a post); the file and the download never do.
+The *Saved* list puts the trainer's own sessions first, the latest at the top.
 """
 
 from __future__ import annotations
 
 import base64
+import os
 
 import ipywidgets as widgets
 from markupsafe import Markup
@@ -25,6 +28,16 @@ from course.workshop import choose, deck, present, sessions
 from course.workshop.sessions import Step
 
 ANY = "any"
+#: The lists keep to the page's width (long post openings are cut with an ellipsis, not the
+#: page), and the download link looks like a link.
+BUILDER_CSS = """
+.pwc-session-builder .widget-select, .pwc-session-builder .widget-select-multiple {
+  max-width: 100%; min-width: 0; }
+.pwc-session-builder :is(.widget-select, .widget-select-multiple) > select {
+  flex: 1 1 0; width: auto; min-width: 0; box-sizing: border-box; text-overflow: ellipsis; }
+.pwc-session-builder a.pwc-download-deck { color: #0b5cad; font-weight: 600;
+  text-decoration: underline; }
+"""
 
 
 def _options(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -57,10 +70,10 @@ class SessionBuilder(widgets.VBox):
             control.style = {"description_width": "6rem"}
             control.observe(lambda _change: self.refresh(), names="value")
         self.found = widgets.SelectMultiple(description="Matching", rows=12,
-                                            layout=widgets.Layout(width="100%"))
+                                            layout=widgets.Layout(width="calc(100% - 4px)"))
         self.add = button("Add to the session", "pwc-add", "Add the chosen items to the end")
         self.chosen = widgets.Select(description="Session", rows=12,
-                                     layout=widgets.Layout(width="100%"))
+                                     layout=widgets.Layout(width="calc(100% - 4px)"))
         self.up = button("Move up", "pwc-up", "Move the chosen item up", "secondary")
         self.down = button("Move down", "pwc-down", "Move the chosen item down", "secondary")
         self.remove = button("Remove", "pwc-remove", "Take the chosen item out", "secondary")
@@ -69,9 +82,7 @@ class SessionBuilder(widgets.VBox):
                                   "Add a screen with this heading", "secondary")
         self.name = widgets.Text(description="Name", placeholder="e.g. Tuesday group, rule 2")
         self.save = button("Save the session", "pwc-save", "Save under this name")
-        saved, _ = sessions.all_sessions()
-        self.saved = dropdown(description="Saved", options=[(s.title, s.id) for s in
-                                                            saved.values()])
+        self.saved = dropdown(description="Saved", options=saved_options())
         self.open_saved = button("Open", "pwc-open", "Open the chosen saved session", "secondary")
         self.present = button("Present", "pwc-present", "Open this session as a presentation")
         self.status = widgets.HTML("").add_class("pwc-builder-status")
@@ -88,7 +99,7 @@ class SessionBuilder(widgets.VBox):
         self.open_saved.on_click(lambda _b: self.open_session())
         self.present.on_click(lambda _b: self.present_session())
         super().__init__([
-            style_widget(),
+            style_widget(), widgets.HTML(f"<style>{BUILDER_CSS}</style>"),
             widgets.HTML("<h2>1. Find posts and situations</h2>"),
             widgets.HBox(self.filters[:3]), widgets.HBox(self.filters[3:]),
             self.found, self.add,
@@ -168,8 +179,7 @@ class SessionBuilder(widgets.VBox):
         except ContentError as error:
             self.say(str(error))
             return
-        saved, _ = sessions.all_sessions()
-        self.saved.options = [(s.title, s.id) for s in saved.values()]
+        self.saved.options = saved_options()
         self.saved.value = path.stem
         self.say(f"Saved “{self.name.value.strip()}” ({len(self.steps)} screens).")
 
@@ -192,13 +202,19 @@ class SessionBuilder(widgets.VBox):
         path = present.write(session)
         html = path.read_text(encoding="utf-8")
         vote = room_vote()
-        opened = False if vote else present.open_in_browser(path)
+        # Only on the trainer's own computer is the server's browser the trainer's (make
+        # course); on a hub it would be the server's, so the page's own stage is the way.
+        opened = False if vote or settings_hosted() else present.open_in_browser(path)
         data = base64.b64encode(html.encode("utf-8")).decode("ascii")
-        link = Markup("<a download='{name}' href='data:text/html;base64,{data}'>Download the "
-                      "presentation</a>").format(name=path.name, data=data)
-        self.say(Markup("{} It is also below: click it, then choose <strong>Full screen</strong>"
-                        " or press F.{} {} to keep it (one file that works offline).").format(
-            "The presentation has opened in a new browser tab." if opened else "",
+        link = Markup("<a class='pwc-download-deck' download='{name}' "
+                      "href='data:text/html;base64,{data}'>Download the presentation</a>").format(
+            name=path.name, data=data)
+        where = (Markup("It has opened in a new browser tab, and it is also below.") if opened
+                 else Markup("Your presentation is below."))
+        self.say(Markup("{} Click it, then press F or choose <strong>Full screen</strong> to "
+                        "fill the screen.{} {} keeps a copy: one file that works offline, "
+                        "with no server.").format(
+            where,
             Markup(" On a practice post, press V (or <em>Open a vote</em>) to let the room vote "
                    "on their own screens; Reveal shows their split next to the answer.")
             if vote else "",
@@ -212,6 +228,30 @@ class SessionBuilder(widgets.VBox):
 
     def say(self, message: str) -> None:
         self.status.value = str(Markup("<p role='status'>{}</p>").format(message))
+
+
+def saved_options() -> list[tuple[str, str]]:
+    """The *Saved* list: the trainer's own sessions first, the latest saved at the top (so
+    the one just made is chosen when the page opens again), then the ready-made ones."""
+    mine, _ = sessions.own()
+    folder = sessions.own_folder()
+
+    def saved_at(session_id: str) -> float:
+        try:
+            return (folder / f"{session_id}.json").stat().st_mtime
+        except OSError:
+            return 0.0
+
+    ready = sessions.ready_made()
+    own_first = sorted((s for s in mine.values() if s.id not in ready),
+                       key=lambda s: saved_at(s.id), reverse=True)
+    return ([(s.title, s.id) for s in own_first]
+            + [(f"{s.title} (ready-made)", s.id) for s in ready.values()])
+
+
+def settings_hosted() -> bool:
+    """Whether the app runs on a hub (the browser is not on the server's computer)."""
+    return bool(os.environ.get(settings.HUB_USER_ENV))
 
 
 def room_vote() -> str:

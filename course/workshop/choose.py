@@ -36,14 +36,18 @@ def _opening(text: str) -> str:
 
 
 def label(step: Step) -> str:
-    """A one-line description of a step for the trainer's lists."""
+    """A one-line description of a step for the trainer's lists: what it is first, then the
+    lesson, how hard and the verdict, then the post's id in brackets (the guide's decks show
+    ids, so a trainer can find a post from the guide)."""
     if step.post:
         post = bank.post(step.post)
-        return (f"Post {post.id} · lesson {post.lesson[:2]} · {post.difficulty} · "
-                f"{post.verdict} · {PLATFORM_NAMES[post.platform]}: {_opening(post.text)}")
+        return (f"{PLATFORM_NAMES[post.platform]}: {_opening(post.text)} · Lesson "
+                f"{bank.lesson(post.lesson).number} · {post.difficulty} · {post.verdict} "
+                f"[{post.id}]")
     if step.situation:
         response = bank.response(step.situation)
-        return f"Situation · lesson {response.lesson[:2]} · {response.title}"
+        return (f"Situation: {response.title} · Lesson "
+                f"{bank.lesson(response.lesson).number}")
     return f"Heading: {step.heading}"
 
 

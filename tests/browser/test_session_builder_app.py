@@ -43,8 +43,7 @@ def test_a_session_is_built_saved_and_presented_in_the_app(page: Page, app: AppH
     expect(matching).to_have_count(len(hard))
     shown = matching.evaluate_all("options => options.map(o => o.textContent)")
     wanted = [n for n, text in enumerate(shown)  # ipywidgets shows spaces as no-break spaces
-              if text.replace("\xa0", " ").startswith((f"Post {hard[0].id} ",
-                                                       f"Post {hard[1].id} "))]
+              if text.replace("\xa0", " ").endswith((f"[{hard[0].id}]", f"[{hard[1].id}]"))]
     assert len(wanted) == 2, shown
     builder.locator("select[multiple]").select_option(index=wanted)
     builder.get_by_role("button", name="Add to the session").click()
@@ -62,11 +61,23 @@ def test_a_session_is_built_saved_and_presented_in_the_app(page: Page, app: AppH
     expect(stage.locator("#pwc-counter")).to_have_text("1 of 2")
     expect(stage.locator("section.slide:not([hidden]) .pwc-text")).to_have_text(
         " ".join(hard[0].text.split()))
+    box = page.locator("iframe.pwc-stage").bounding_box()  # brought into view by itself
+    assert box and 0 <= box["y"] and box["y"] + box["height"] <= 850 + 1
+    # drawn as on a 1280×720 projector, scaled to the frame: nothing cut off
+    cut = stage.locator("body").evaluate("""() => [...document.querySelectorAll(
+        'section.slide:not([hidden]) :is(.pwc-item, .pwc-panel, .pwc-card)')]
+        .filter(e => e.scrollHeight > e.clientHeight + 1).length""")
+    assert cut == 0
     stage.locator("main").click()
     page.keyboard.press("PageDown")
     expect(stage.locator("#pwc-counter")).to_have_text("2 of 2")
     page.keyboard.press("r")
     expect(stage.locator("section.slide:not([hidden]) .pwc-answer")).to_contain_text(
         " ".join(hard[1].explanation.split()))
+    page.screenshot(path=SCREENSHOTS / "session-builder-after-present.png")
+    for name in ("select[multiple]", "select[size]:not([multiple])"):
+        right = builder.locator(name).first.evaluate("e => e.getBoundingClientRect().right")
+        edge = builder.evaluate("e => e.getBoundingClientRect().right")
+        assert right <= edge + 1, f"{name} runs past the page"
     page.locator("iframe.pwc-stage").screenshot(
         path=SCREENSHOTS / "presentation-4-session-builder-app.png")
