@@ -320,7 +320,10 @@ class ExercisePage(widgets.VBox):
         self.submit.layout.display = "none" if status in ("submitted", "marked") else "flex"
         self.unsubmit.layout.display = "flex" if status == "submitted" else "none"
         self.mark.layout.display = "none" if status == "marked" else "flex"
-        self.again.layout.display = "flex" if status in ("submitted", "marked") else "none"
+        # through the exchange, "Change my answers" is the way on from a hand-in (a fresh copy
+        # would only hide the answers handed in)
+        fresh = ("marked",) if self.settings.submit == "exchange" else ("submitted", "marked")
+        self.again.layout.display = "flex" if status in fresh else "none"
         if status == "submitted" and not self.submit_result.value:
             if self.settings.submit == "exchange":
                 self._show_handed_in(data)
