@@ -408,6 +408,9 @@ class ExercisePage(widgets.VBox):
     def _show_exchange_feedback(self, page: Path | None) -> None:
         if page is None:
             return
+        data = exercise_copy.state(self.exercise_id)
+        if data["status"] == "submitted":  # marked now: no more "hand in again until collected"
+            self._show_handed_in(data, "Your trainer has marked it: your feedback is below.")
         score = exchange.feedback_score(page)
         title = (f"Your mark: {score[0]:g} of {score[1]:g}." if score
                  else "Your feedback is ready.")

@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 from hub_room import COURSE_ID, FLOW_LEARNERS, RUNTIME, Room, login_in_browser, why_not
 from playwright.sync_api import Browser, BrowserContext, Page, expect
-from pwcdom import CLASSIFY, give_verdict
+from pwcdom import CLASSIFY, give_verdict, read
 
 from course.catalogue import bank
 from grader.exercise import load_exercise
@@ -222,8 +222,8 @@ def flow(room: Room, browser: Browser, browser_context_args: dict,
         record["marks"], record["feedback"] = {}, {}
         for learner in learners:
             page = learner.page
-            record["marks"][learner.name] = " ".join(
-                page.locator(".pwc-exchange-feedback-result").inner_text().split())
+            record["marks"][learner.name] = read(page.locator(".pwc-exchange-feedback-result"))
+            expect(page.locator(".pwc-submit-result")).to_contain_text("has marked it")
             frame = page.locator("iframe.pwc-feedback-frame")
             expect(frame).to_be_visible()
             record["feedback"][learner.name] = frame.get_attribute("srcdoc")
@@ -233,8 +233,8 @@ def flow(room: Room, browser: Browser, browser_context_args: dict,
         each(learners[:1], lambda p: p.page.reload(wait_until="commit"))
         expect(learners[0].page.locator(".pwc-exchange-feedback-result")).to_contain_text(
             "Your mark:", timeout=SLOW)
-        record["marks_after_reload"] = " ".join(learners[0].page.locator(
-            ".pwc-exchange-feedback-result").inner_text().split())
+        record["marks_after_reload"] = read(
+            learners[0].page.locator(".pwc-exchange-feedback-result"))
         each(learners, lambda p: p.start("home"))
         record["home_marked"] = {p.name: p.exercise_row().inner_text() for p in learners}
         learners[0].page.screenshot(path=shots / "learner-home-marked.png", full_page=True)
