@@ -209,7 +209,7 @@ def test_through_the_exchange_a_reopened_page_says_handed_in_then_shows_the_mark
 
     fetched = unix_home / ex / "feedback" / "2026-12-01 10:00:00.000000 UTC" / f"{ex}.html"
     fetched.parent.mkdir(parents=True)
-    fetched.write_text("<h4>Your feedback: ex01_classify_posts\n (score 13.0 / 26.0)</h4>",
+    fetched.write_text("<h4>Your feedback: ex01_classify_posts\n (score 13 of 26)</h4>",
                        encoding="utf-8")
     page = ExercisePage(ex)
     assert "Your mark: 13 of 26." in page.exchange_result.value

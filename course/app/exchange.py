@@ -28,9 +28,10 @@ from pathlib import Path
 #: What a learner is told once their answers are in the exchange.
 HANDED_IN_NOTE = ("Your trainer will collect it. You can still change your answers and hand in "
                   "again until then: the latest hand-in counts.")
-# A feedback page heads its notebook with "(score 13.0 / 26.0)" (the course's template,
-# grader/templates/feedback/) or "(Score: 13.0 / 26.0)" (nbgrader's own).
-SCORE = re.compile(r"\(score:?\s*([0-9.]+)\s*/\s*([0-9.]+)\)", re.IGNORECASE)
+# A feedback page heads its notebook with "(score 13 of 26)" (the course's template,
+# grader/templates/feedback/; tests/test_nbgrader.py reads real pages with it) or
+# "(Score: 13.0 / 26.0)" (nbgrader's own).
+SCORE = re.compile(r"\(score:?\s*([0-9.]+)\s*(?:/|of)\s*([0-9.]+)\)", re.IGNORECASE)
 
 
 class ExchangeError(RuntimeError):
