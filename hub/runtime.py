@@ -75,6 +75,7 @@ def _venv(venv: Path, repo: Path, python: str, log) -> Path:
     stamp = hashlib.sha256("\n".join([python, *wanted]).encode()).hexdigest()
     stamp_file = venv / ".posting-with-care-deps"
     if stamp_file.exists() and stamp_file.read_text().strip() == stamp:
+        _own_scripts(venv, log)
         return venv
     if not Path(python).exists():
         raise RuntimeErrorMessage(
@@ -88,6 +89,27 @@ def _venv(venv: Path, repo: Path, python: str, log) -> Path:
          "installing the hub's Python packages")
     stamp_file.write_text(stamp)
     return venv
+
+
+def _own_scripts(venv: Path, log) -> None:
+    """A venv copied or moved from elsewhere keeps ``#!`` lines naming the original's Python,
+    so the hub and every server would run the original's packages and course code: point
+    them at this venv's own Python."""
+    own = f"#!{venv / 'bin' / 'python'}"
+    moved = 0
+    for script in (venv / "bin").iterdir():
+        if script.is_symlink() or not script.is_file():
+            continue
+        with script.open("rb") as handle:
+            first = handle.readline()
+        if not (first.startswith(b"#!/") and first.rstrip().endswith(b"/bin/python")):
+            continue
+        if first.decode(errors="replace").rstrip() != own:
+            text = script.read_bytes()
+            script.write_bytes(own.encode() + b"\n" + text[len(first):])
+            moved += 1
+    if moved:
+        log(f"hub: {moved} scripts in {venv}/bin named another venv's Python; now its own")
 
 
 def _copy_course(venv: Path, repo: Path) -> None:

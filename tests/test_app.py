@@ -176,6 +176,49 @@ def test_mark_my_exercise_is_absent_for_an_assessed_cohort(monkeypatch) -> None:
     assert "Mark my exercise" not in assessed and "Submit" in assessed
 
 
+def test_through_the_exchange_a_reopened_page_says_handed_in_then_shows_the_mark(
+        monkeypatch, tmp_path: Path) -> None:
+    """Exchange mode (the room on JupyterHub) without a hub: the state a reload finds."""
+    from course.app import home
+    from course.app.exercise_page import ExercisePage
+
+    ex = "ex01_classify_posts"
+    unix_home, config, exchange_root = tmp_path / "home", tmp_path / "etc", tmp_path / "x"
+    for folder in (unix_home, config, exchange_root):
+        folder.mkdir()
+    (config / "nbgrader_config.py").write_text(
+        f"c = get_config()\nc.Exchange.root = {str(exchange_root)!r}\n"
+        "c.CourseDirectory.course_id = 'posting-with-care'\n", encoding="utf-8")
+    monkeypatch.setenv("HOME", str(unix_home))
+    monkeypatch.setenv("JUPYTER_CONFIG_PATH", str(config))
+    monkeypatch.setenv(settings.ASSESSED_ENV, "1")
+    monkeypatch.setenv(settings.SUBMIT_ENV, "exchange")
+    assert home.exercise_state(ex, True) == ("pwc-state-new", "Not handed out yet")
+    (exchange_root / "posting-with-care" / "outbound" / ex).mkdir(parents=True)
+    assert home.exercise_state(ex, True) == ("pwc-state-new", "Not started")
+
+    ExercisePage(ex)
+    exercise_copy.mark_submitted(ex, True)
+    page = ExercisePage(ex)  # what a reload draws
+    assert "Handed in on " in page.submit_result.value
+    assert "hand in again" in page.submit_result.value
+    assert "pwc-download" not in page.submit_result.value
+    assert page.again.layout.display == "none" and page.unsubmit.layout.display == "flex"
+    assert page.exchange_result.value == ""
+    assert home.exercise_state(ex, True)[1].startswith("Submitted on ")
+
+    fetched = unix_home / ex / "feedback" / "2026-12-01 10:00:00.000000 UTC" / f"{ex}.html"
+    fetched.parent.mkdir(parents=True)
+    fetched.write_text("<h4>Your feedback: ex01_classify_posts\n (score 13 of 26)</h4>",
+                       encoding="utf-8")
+    page = ExercisePage(ex)
+    assert "Your mark: 13 of 26." in page.exchange_result.value
+    assert "has marked it" in page.submit_result.value
+    assert "srcdoc=" in page.exchange_report.value
+    assert home.exercise_state(ex, True) == ("pwc-state-done", "Marked: 13 of 26")
+    assert home.exercise_state(ex, False)[1].startswith("Submitted on ")
+
+
 # --- lesson answers kept between visits ----------------------------------------------------------
 def test_a_practice_post_is_shown_answered_again_and_try_again_forgets_it() -> None:
     post = bank.post("p001")

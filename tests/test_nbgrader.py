@@ -291,6 +291,20 @@ def test_feedback_teaches_without_test_code_or_tracebacks(course) -> None:
     assert "couldn't be read" in text_of(feedback(course, EX1, "syntax"))
 
 
+def test_the_learner_app_reads_the_mark_at_the_top_of_each_feedback_page(course) -> None:
+    """The app on the hub shows the mark from the learner's fetched page (course.app.exchange)."""
+    from course.app import exchange
+
+    read = 0
+    for (assignment_id, student), row in course["grades"].items():
+        path = course["root"] / "feedback" / student / assignment_id / f"{assignment_id}.html"
+        if path.exists():
+            scores = (float(row["score"]), float(row["max_score"]))
+            assert exchange.feedback_score(path) == scores, (assignment_id, student)
+            read += 1
+    assert read >= len(course["expected"])
+
+
 def test_show_correct_answer_setting(course) -> None:
     mixed = text_of(feedback(course, EX2, "mixed"))  # autograded with show_correct_answer=True
     assert "You answered \u201ca\u201d. The answer was \u201cc\u201d." in mixed

@@ -9,7 +9,11 @@ naming the item ("Post 7: your verdict"); per written part a textarea ``.pwc-pol
 (class ``pwc-answer-<part id>``); ``.pwc-save-status`` (polite live region); buttons
 ``pwc-check-answers`` -> ``.pwc-check-result``; ``pwc-submit`` -> ``.pwc-submit-result`` (with
 ``a.pwc-download``) and ``pwc-unsubmit``; ``pwc-mark`` (only when learners may mark their own)
--> ``.pwc-mark-result`` and ``iframe.pwc-feedback-frame``; ``pwc-new-attempt``.
+-> ``.pwc-mark-result`` and ``iframe.pwc-feedback-frame``; ``pwc-new-attempt``. Through
+nbgrader's exchange (``POSTING_WITH_CARE_SUBMIT=exchange``) the submit result says when the
+answers were handed in (also after a reload), and ``pwc-get-feedback`` ->
+``.pwc-exchange-feedback-result`` and ``iframe.pwc-feedback-frame`` (a feedback page already
+fetched is shown again on opening the page).
 """
 
 from __future__ import annotations
@@ -17,14 +21,16 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from html import escape
+from pathlib import Path
 
 import ipywidgets as widgets
 from markupsafe import Markup
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
 from course import answer_language as language
-from course.app import exercise_copy, marking, self_assessment, settings, submit
+from course.app import exchange, exercise_copy, marking, self_assessment, settings, submit
 from course.catalogue import bank
+from course.catalogue.wording import long_date
 from course.runtime import progress
 from course.runtime.widgets import feedback
 from course.runtime.widgets.classify import WIDE_LABEL, button
@@ -141,6 +147,8 @@ class ExercisePage(widgets.VBox):
         self._load_answers()
         self._loading = False
         self._show_state()
+        if self.settings.submit == "exchange":
+            self._show_exchange_feedback(exchange.fetched_feedback(exercise_id))
 
     # --- the questions ------------------------------------------------------------------------
     def _body(self) -> list[widgets.Widget]:
@@ -312,9 +320,15 @@ class ExercisePage(widgets.VBox):
         self.submit.layout.display = "none" if status in ("submitted", "marked") else "flex"
         self.unsubmit.layout.display = "flex" if status == "submitted" else "none"
         self.mark.layout.display = "none" if status == "marked" else "flex"
-        self.again.layout.display = "flex" if status in ("submitted", "marked") else "none"
+        # through the exchange, "Change my answers" is the way on from a hand-in (a fresh copy
+        # would only hide the answers handed in)
+        fresh = ("marked",) if self.settings.submit == "exchange" else ("submitted", "marked")
+        self.again.layout.display = "flex" if status in fresh else "none"
         if status == "submitted" and not self.submit_result.value:
-            self._show_download()
+            if self.settings.submit == "exchange":
+                self._show_handed_in(data)
+            else:
+                self._show_download()
         if status == "marked" and not self.mark_result.value:
             self._show_marked(data)
 
@@ -363,9 +377,7 @@ class ExercisePage(widgets.VBox):
                     "prompt", "Your answers could not be handed in here.", str(error),
                     Markup(submit.download_link(self.path))))
                 return
-            exercise_copy.mark_submitted(self.exercise_id, True)
-            feedback.show(self.submit_result, "correct",
-                          feedback.box("correct", "Handed in.", message))
+            self._show_handed_in(exercise_copy.mark_submitted(self.exercise_id, True), message)
         else:
             exercise_copy.mark_submitted(self.exercise_id, True)
             self._show_download()
@@ -376,17 +388,34 @@ class ExercisePage(widgets.VBox):
         feedback.clear(self.submit_result)
         self._show_state()
 
-    def _exchange_feedback(self, _button: widgets.Button | None = None) -> None:
-        from course.app import exchange
+    def _show_handed_in(self, data: dict, message: str = exchange.HANDED_IN_NOTE) -> None:
+        try:
+            when = datetime.fromisoformat(data.get("submitted", ""))
+            title = f"Handed in on {long_date(when)} at {when:%H:%M}."
+        except ValueError:
+            title = "Handed in."
+        feedback.show(self.submit_result, "correct", feedback.box("correct", title, message))
 
+    def _exchange_feedback(self, _button: widgets.Button | None = None) -> None:
         page = exchange.feedback_page(self.exercise_id)
         if page is None:
             feedback.show(self.exchange_result, "prompt", feedback.box(
                 "prompt", "No feedback yet.",
                 "Your trainer releases feedback after marking. Please try again later."))
             return
+        self._show_exchange_feedback(page)
+
+    def _show_exchange_feedback(self, page: Path | None) -> None:
+        if page is None:
+            return
+        data = exercise_copy.state(self.exercise_id)
+        if data["status"] == "submitted":  # marked now: no more "hand in again until collected"
+            self._show_handed_in(data, "Your trainer has marked it: your feedback is below.")
+        score = exchange.feedback_score(page)
+        title = (f"Your mark: {score[0]:g} of {score[1]:g}." if score
+                 else "Your feedback is ready.")
         feedback.show(self.exchange_result, "correct",
-                      feedback.box("correct", "Your feedback is below."))
+                      feedback.box("correct", title, "Your feedback is below."))
         self.exchange_report.value = str(Markup(
             "<iframe class='pwc-feedback-frame' title='Your feedback' sandbox='' "
             "srcdoc='{}'></iframe>").format(page.read_text(encoding="utf-8")))

@@ -16,7 +16,7 @@ from datetime import datetime
 import ipywidgets as widgets
 from markupsafe import Markup
 
-from course.app import exercise_copy, site
+from course.app import exchange, exercise_copy, settings, site
 from course.catalogue import bank
 from course.runtime import activity, private, progress
 from course.runtime.cpd.record import long_date
@@ -59,9 +59,19 @@ def lesson_state(lesson_id: str) -> tuple[str, str]:
     return "pwc-state-new", "Not started"
 
 
-def exercise_state(exercise_id: str) -> tuple[str, str]:
+def exercise_state(exercise_id: str, through_exchange: bool = False) -> tuple[str, str]:
+    """(css class, words) for an exercise. Through nbgrader's exchange (a hosted course) an
+    exercise the trainer has not released yet says so, and a handed-in exercise whose feedback
+    the learner has fetched shows the mark on it."""
     data = exercise_copy.state(exercise_id)
     status = data["status"]
+    if through_exchange:
+        if status == "not started" and exchange.is_released(exercise_id) is False:
+            return "pwc-state-new", "Not handed out yet"
+        page = exchange.fetched_feedback(exercise_id) if status == "submitted" else None
+        score = exchange.feedback_score(page) if page else None
+        if score:
+            return "pwc-state-done", f"Marked: {score[0]:g} of {score[1]:g}"
     if status == "marked" and exercise_copy.spec(exercise_id).policy and not data.get(
             "self_assessed") and data.get("manual_pending"):
         return "pwc-state-started", "Locked: mark your written parts yourself"
@@ -116,10 +126,10 @@ def lessons_table() -> Markup:
     ).format(Markup("").join(rows))
 
 
-def exercises_table() -> Markup:
+def exercises_table(through_exchange: bool = False) -> Markup:
     rows = []
     for ex_id in site.exercise_ids():
-        css, words = exercise_state(ex_id)
+        css, words = exercise_state(ex_id, through_exchange)
         rows.append(Markup(
             "<tr data-exercise='{id}'><td><a href='{id}.ipynb'>{title}</a></td>"
             "<td class='pwc-state {css}'>{words}</td></tr>"
@@ -142,15 +152,24 @@ def cpd_line() -> Markup:
 
 
 def page_html() -> str:
+    hosted = settings.current().submit == "exchange"
+    if hosted:
+        kept = ("Everything you do is kept in your own folder on the course's server; other "
+                "learners cannot see it.")
+        how = ("Three exercises to show what you have learnt. When your trainer hands one out, "
+               "answer it here and hand it in; your feedback comes back here too.")
+    else:
+        kept = "Everything you do is kept on this computer only."
+        how = ("Three exercises to show what you have learnt. Answer them here, then hand them "
+               "in or mark them yourself.")
     return str(Markup(
         "<style>{css}</style><h1>Posting with Care</h1>"
         "<p>A course for counsellors and psychotherapists on using social media with care. "
-        "Everything you do is kept on this computer only.</p>{cont}"
+        "{kept}</p>{cont}"
         "<h2>Lessons</h2>{lessons}<h2>Exercises</h2>"
-        "<p>Three exercises to show what you have learnt. Answer them here, then hand them in "
-        "or mark them yourself.</p>{exercises}<h2>Your CPD</h2>{cpd}"
-    ).format(css=Markup(HOME_CSS), cont=continue_link(), lessons=lessons_table(),
-             exercises=exercises_table(), cpd=cpd_line()))
+        "<p>{how}</p>{exercises}<h2>Your CPD</h2>{cpd}"
+    ).format(css=Markup(HOME_CSS), kept=kept, cont=continue_link(), lessons=lessons_table(),
+             how=how, exercises=exercises_table(hosted), cpd=cpd_line()))
 
 
 def start_again(now: datetime | None = None) -> str:
