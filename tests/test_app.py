@@ -197,7 +197,9 @@ def test_through_the_exchange_a_reopened_page_says_handed_in_then_shows_the_mark
     (exchange_root / "posting-with-care" / "outbound" / ex).mkdir(parents=True)
     assert home.exercise_state(ex, True) == ("pwc-state-new", "Not started")
 
-    ExercisePage(ex)
+    first = ExercisePage(ex)
+    first.choices["post_01"].value = "acceptable"
+    assert "Saved in your course account" in first.save_status.value  # not "this computer"
     exercise_copy.mark_submitted(ex, True)
     page = ExercisePage(ex)  # what a reload draws
     assert "Handed in on " in page.submit_result.value

@@ -41,16 +41,18 @@ OPTION_LINE = re.compile(r"^\*\*([a-h])\)\*\*\s*(.+?)\s*$")
 SKIPPED = {"setup", "reference", "check_heading", "check_all", "submit", "policy_check"}
 HOW_TO = {
     "choice": (
-        "Choose an answer under each post or situation. Each choice is saved on this computer "
+        "Choose an answer under each post or situation. Each choice is saved {where} "
         "as soon as you make it, so you can stop and come back at any time. When you have "
         "finished, use <strong>Check my answers</strong> at the end, then hand it in."
     ),
     "policy": (
-        "Write each part in its box. Your words are saved on this computer as you type, so "
+        "Write each part in its box. Your words are saved {where} as you type, so "
         "you can stop and come back at any time. When you have finished, use <strong>Check "
         "my answers</strong> at the end, then hand it in."
     ),
 }
+#: Where the learner's copy is kept, in their words: their own computer, or the course's hub.
+WHERE_SAVED = {"download": "on this computer", "exchange": "in your course account"}
 PAGE_CSS = """
 .pwc-exercise .pwc-md { max-width: 46em; }
 .pwc-exercise .pwc-md blockquote { margin: 0.4em 0; padding: 0.5em 1em; background: #f6f8fa;
@@ -170,7 +172,8 @@ class ExercisePage(widgets.VBox):
             if grade_id == "intro":
                 kind = "policy" if self.spec.policy else "choice"
                 out.append(markdown(intro_text(source)))
-                out.append(widgets.HTML(f"<p>{HOW_TO[kind]}</p>").add_class("pwc-md"))
+                how_to = HOW_TO[kind].format(where=WHERE_SAVED[self.settings.submit])
+                out.append(widgets.HTML(f"<p>{how_to}</p>").add_class("pwc-md"))
             elif grade_id.startswith("part_"):
                 out.append(markdown(source.strip().splitlines()[0]))
             elif grade_id.endswith("_question"):
@@ -221,7 +224,8 @@ class ExercisePage(widgets.VBox):
     def _saved(self, ok: bool, error: OSError | None = None) -> None:
         when = datetime.now().strftime("%H:%M")
         if ok:
-            self.save_status.value = f"<p>Saved on this computer ({when}).</p>"
+            where = WHERE_SAVED[self.settings.submit]
+            self.save_status.value = f"<p>Saved {where} ({when}).</p>"
         else:
             reason = escape(error.strerror or "") if error else ""
             self.save_status.value = (

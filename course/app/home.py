@@ -30,6 +30,9 @@ HOME_CSS = """
 .pwc-home th, .pwc-home td { text-align: left; padding: 0.4rem 0.6rem 0.4rem 0;
   border-bottom: 1px solid #d8dee4; vertical-align: top; }
 .pwc-home td.pwc-minutes { white-space: nowrap; }
+.pwc-home td a, .pwc-home a.pwc-cpd-link { color: #0b5cad; text-decoration: underline;
+  text-underline-offset: 0.15em; }
+.pwc-home td a:hover, .pwc-home a.pwc-cpd-link:hover { color: #084a8c; }
 .pwc-home .pwc-state-done { color: #0f3d1d; font-weight: 600; }
 .pwc-home .pwc-state-started { color: #4a2500; font-weight: 600; }
 .pwc-home .pwc-state-new { color: #57606a; }
@@ -120,7 +123,7 @@ def lessons_table() -> Markup:
         ).format(id=lesson.id, n=lesson.number, title=lesson.title, minutes=lesson.minutes,
                  css=css, words=words))
     return Markup(
-        "<table class='pwc-home-lessons'><caption class='pwc-visually-hidden'>Lessons</caption>"
+        "<table class='pwc-home-lessons'>"
         "<thead><tr><th scope='col'>Lesson</th><th scope='col'>Time</th>"
         "<th scope='col'>Your progress</th></tr></thead><tbody>{}</tbody></table>"
     ).format(Markup("").join(rows))
