@@ -5,13 +5,16 @@ and are rendered by the same item template as nbgrader's feedback
 (``grader/templates/items/item_feedback.html.j2``), so the cohort pages and nbgrader's never
 disagree. The correct answer (and, for a wrong answer, the rule, principle and explanation,
 which would give it away) appears only when the course's setting for the exercise says so
-(:mod:`grader.settings`) or the assessor overrides it.
+(:mod:`grader.settings`) or the assessor overrides it. With answers hidden, nothing on the page
+depends on the key of an item the learner got wrong: no summary by rule or principle, and a
+glossary of every principle of the course rather than the exercise's.
 """
 
 from __future__ import annotations
 
 from markupsafe import Markup
 
+from course.catalogue import wording
 from grader.feedback import (
     Feedback,
     item_feedback,
@@ -63,13 +66,16 @@ def render(outcome: LearnerOutcome, show_answers: bool) -> str:
         penalty=points(outcome.late_penalty) if outcome.late_penalty else "", items=items,
         pending=outcome.manual_pending, hints=list(outcome.hints),
         notes=" ".join(outcome.learner_notes), show_answers=show_answers,
-        by_theme=[] if show_answers else by_rule_and_principle(outcome),
-        principles=[] if show_answers else principle_glossary(outcome))
+        by_theme=by_rule_and_principle(outcome) if show_answers else [],
+        principles=[] if show_answers else principle_glossary())
 
 
 def by_rule_and_principle(outcome: LearnerOutcome) -> list[dict]:
-    """With answers hidden: how many items the learner got right for each rule and each
-    principle (counts only, never which item is which)."""
+    """With answers shown only: how many items the learner got right for each rule and each
+    principle.
+
+    Never with answers hidden: any summary keyed by the answer gives it away (one wrong item
+    and "No rule broken: 11 of 12" names its verdict; several narrow the key down)."""
     by_id = {i.id: i for i in outcome.exercise.items}
     groups: dict[tuple[str, str], list[bool]] = {}
     for score in outcome.items:
@@ -87,7 +93,8 @@ def by_rule_and_principle(outcome: LearnerOutcome) -> list[dict]:
             for (kind, name), marks in sorted(groups.items())]
 
 
-def principle_glossary(outcome: LearnerOutcome) -> list[str]:
-    """Every principle the exercise is about, explained (the same for every learner)."""
-    ids = sorted({i.principle for i in outcome.exercise.items if i.principle})
+def principle_glossary() -> list[str]:
+    """Every principle of the course, explained: the same on every page of every exercise, so
+    it says nothing about which principles an exercise's wrong items were about."""
+    ids = [p.id for p in wording.framework().principles]
     return [text for text in (principle_text(p) for p in ids) if text]
