@@ -99,7 +99,7 @@ def item_feedback(item: Item, score: ItemScore, show_correct_answer: bool,
         headline = "\u2717 Not this time."
         if score.status == "answered":
             answer_line = (f"You answered \u201c{_shown(item, score.value)}\u201d." if shown
-                           else "Your answer was read, but it isn't the one the key gives.")
+                           else "Your answer was marked, but it isn't the right one.")
         elif score.status == "unreadable" and score.raw is not None and item.format:
             answer_line = (f"You typed \u201c{score.raw.strip()}\u201d, which isn't one of the "
                            f"answers that can be marked ({item.format.describe()}).")

@@ -8,7 +8,7 @@ from pathlib import Path
 import cohort_helpers as h
 import pytest
 
-from grader.cohort.intake import detect_layout, flat_learner_id
+from grader.cohort.intake import detect_layout, flat_learner_id, unnamed_problem
 from grader.cohort.zipsafe import ZipLimits, ZipRefused, safe_member_path, unpack
 
 
@@ -106,7 +106,6 @@ def test_layout_detection(tmp_path):
     ("jsmith.ipynb", "jsmith"),
     ("jsmith (1).ipynb", "jsmith"),
     ("Jo  Smith_ex01_classify_posts.ipynb", "Jo Smith"),
-    ("ex01_classify_posts.ipynb", "ex01_classify_posts"),
     ("Zoë O'Brien.ipynb", "Zoë O'Brien"),
 ])
 def test_flat_learner_ids(file_name, learner):
@@ -233,3 +232,92 @@ def test_zipped_nbgrader_folders_with_one_learner_or_a_wrapper(tmp_path, ex, not
     assert h.grade(h.EX01, h.zip_folder(wrapped, tmp_path / "wrapped.zip"), "--out",
                    tmp_path / "out2") == 0
     _check(tmp_path / "out2", {f"l{n}": s for n, (_, s) in notebooks.items()})
+
+
+@pytest.mark.parametrize("file_name", [
+    "ex01_classify_posts.ipynb",  # as the course tells every learner to keep it
+    "ex01_classify_posts (1).ipynb",
+    "EX01 Classify Posts.ipynb",
+    "ex01 classify posts FINAL v2 (copy) ~ Dr O'Neil.ipynb",
+    "Copy of jsmith.ipynb",
+    "jsmith final.ipynb",
+])
+def test_file_names_that_cannot_name_a_learner(file_name):
+    problem = unnamed_problem(file_name, "ex01_classify_posts")
+    assert problem and repr(file_name) in problem
+    assert "Rename the file to the learner's id" in problem
+
+
+@pytest.mark.parametrize("file_name", ["jsmith.ipynb", "Priya Patel - ex01_classify_posts.ipynb",
+                                       "ex01_classify_posts_tomas.ipynb", "12345.ipynb",
+                                       "Zoë O'Brien.ipynb", "Newman.ipynb"])
+def test_file_names_that_name_a_learner(file_name):
+    assert unnamed_problem(file_name, "ex01_classify_posts") is None
+
+
+def test_a_flat_file_named_after_the_exercise_is_a_problem_naming_the_file(tmp_path, ex,
+                                                                          notebooks):
+    flat = tmp_path / "flat"
+    h.write_nb(flat / "jsmith.ipynb", notebooks[0][0])
+    h.write_nb(flat / "ex01_classify_posts.ipynb", notebooks[1][0])
+    h.write_nb(flat / "ex01 classify posts FINAL v2 (copy) ~ Dr O'Neil.ipynb", notebooks[3][0])
+    out = tmp_path / "out"
+    done = h.run_cli(h.EX01, flat, "--out", out)
+    assert done.returncode == 2, done.stderr
+    rows = h.grades(out)
+    assert rows["jsmith"]["status"] == "graded"
+    named = rows["ex01_classify_posts.ipynb"]
+    assert named["status"] == "problem" and named["score"] == ""
+    assert "'ex01_classify_posts.ipynb' is named after the exercise" in named["problem"]
+    noisy = rows["ex01 classify posts FINAL v2 (copy) ~ Dr O'Neil.ipynb"]
+    assert noisy["status"] == "problem"
+    assert "\u201cFINAL\u201d, \u201cv2\u201d, \u201ccopy\u201d" in noisy["problem"]
+    assert "ex01_classify_posts" not in {r["learner"] for r in rows.values()}
+    assert "Could not be graded: ex01 classify posts FINAL v2 (copy) ~ Dr O'Neil.ipynb, " \
+           "ex01_classify_posts.ipynb." in done.stderr
+
+
+def test_a_flat_folder_writes_no_lms_files_and_says_so(tmp_path, ex, notebooks):
+    out = tmp_path / "out"
+    (out / "lms").mkdir(parents=True)
+    (out / "lms" / "moodle-grading-worksheet.csv").write_text("stale", encoding="utf-8")
+    flat = tmp_path / "flat"
+    h.write_nb(flat / "Priya Patel - ex01_classify_posts.ipynb", notebooks[0][0])
+    h.write_nb(flat / "bkhan.ipynb", notebooks[1][0])
+    done = h.run_cli(h.EX01, flat, "--out", out)
+    assert done.returncode == 0, done.stderr
+    assert "WARNING: No LMS upload files were written" in done.stderr
+    assert "no Moodle or Canvas identifiers" in done.stderr
+    assert not list((out / "lms").glob("*.csv")), "an LMS file that matches nobody was left"
+    assert "No LMS upload files were written" in (out / "report.html").read_text("utf-8")
+    assert h.grades(out)["Priya Patel"]["status"] == "graded"
+
+
+def test_flat_learners_are_left_out_of_another_layouts_lms_files(tmp_path, ex, notebooks):
+    moodle = tmp_path / "moodle"
+    h.write_nb(moodle / "Ada Lovelace_101_assignsubmission_file_" / "ex01_classify_posts.ipynb",
+               notebooks[0][0])
+    flat = tmp_path / "late"
+    h.write_nb(flat / "bkhan.ipynb", notebooks[1][0])
+    out = tmp_path / "out"
+    done = h.run_cli(h.EX01, moodle, flat, "--out", out)
+    assert done.returncode == 0, done.stderr
+    assert "The LMS upload files leave out 1 learner from a folder" in done.stderr
+    worksheet = (out / "lms" / "moodle-grading-worksheet.csv").read_text(encoding="utf-8")
+    assert "Participant 101" in worksheet and "bkhan" not in worksheet
+
+
+def test_a_learner_marking_their_own_file_keeps_its_name(tmp_path, ex, notebooks):
+    """The learner app marks the learner's copy, which keeps the exercise's file name."""
+    from grader.cohort.pipeline import Options, run
+
+    attempt = tmp_path / "attempt-1"
+    h.write_nb(attempt / ex.notebook_name, notebooks[1][0])
+    out = tmp_path / "marking"
+    assert run(Options(assignment_id=h.EX01, sources=[attempt], out=out, gradebook=False,
+                       jobs=1, layout="flat", progress=False, quiet=True, own_work=True)) == 0
+    (row,) = h.grades(out).values()
+    assert row["status"] == "graded" and float(row["score"]) == notebooks[1][1]
+    page = (out / row["feedback"]).read_text(encoding="utf-8")
+    assert "Feedback for" not in page
+    assert not (out / "lms").exists() or not list((out / "lms").glob("*.csv"))

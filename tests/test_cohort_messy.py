@@ -234,7 +234,7 @@ def test_originals_are_byte_identical_and_nothing_written_outside(messy):
 
 
 def test_refused_zip_members_are_reported(messy):
-    report = (messy["out"] / "report.html").read_text(encoding="utf-8")
+    report = (messy["out"] / "report-with-answers.html").read_text(encoding="utf-8")
     assert "../escaped.ipynb" in report and "/etc/absolute.ipynb" in report
     assert "outside the download" in report
     assert not (messy["tmp"] / "escaped.ipynb").exists()

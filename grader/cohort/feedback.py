@@ -40,8 +40,9 @@ def _hand_marked(mark: float | None, out_of: float) -> Feedback:
                     principle=None, explanation=None, hint=None, option_note=None)
 
 
-def render(outcome: LearnerOutcome, show_answers: bool) -> str:
-    """The HTML page for one learner."""
+def render(outcome: LearnerOutcome, show_answers: bool, name_learner: bool = True) -> str:
+    """The HTML page for one learner (``name_learner`` False: a learner marking their own work,
+    whose page needs no "Feedback for …")."""
     exercise = outcome.exercise
     by_id = {i.id: i for i in exercise.items}
     whole = posts_all_right(exercise.items, outcome.items)
@@ -60,7 +61,8 @@ def render(outcome: LearnerOutcome, show_answers: bool) -> str:
                       "tone": "manual" if correct is None else ("right" if correct else "wrong"),
                       "feedback": Markup(item_html(words, correct))})
     return environment().get_template("feedback.html.j2").render(
-        title=exercise.title, learner=outcome.public_id, problem=outcome.problem,
+        title=exercise.title, learner=outcome.public_id if name_learner else None,
+        problem=outcome.learner_problem,
         score=points(outcome.score), max_score=points(outcome.max_score),
         raw=points(outcome.raw_score),
         penalty=points(outcome.late_penalty) if outcome.late_penalty else "", items=items,

@@ -75,7 +75,7 @@ def safe_grade(task: Task) -> LearnerOutcome:
         return task.outcome.update(problem=(
             "This submission is nested too deeply to be read (its notebook data goes thousands "
             "of levels deep), so it was not graded; everyone else was graded. Ask the learner "
-            "to open it in Jupyter, save and submit again."))
+            "to open it in Jupyter, save and submit again."), problem_kind="damaged")
     except Exception as error:  # noqa: BLE001 - one learner's file must not stop the others
         # only the error's kind: its text could quote a file name, i.e. a learner's name
         return task.outcome.update(problem=(
@@ -92,7 +92,8 @@ def grade(task: Task) -> LearnerOutcome:
     read = read_submission(path, task.max_bytes)
     notes = [*outcome.notes, *read.notes]
     if read.problem or read.notebook is None:
-        return outcome.update(problem=read.problem or "Not graded.", notes=tuple(notes))
+        return outcome.update(problem=read.problem or "Not graded.", notes=tuple(notes),
+                              problem_kind=read.kind)
     scored = score_notebook(read.notebook, exercise)
     if all(i.status == "missing" for i in scored.items):
         other = other_exercise(read.notebook, exercise)

@@ -78,8 +78,9 @@ def junk(path: Path) -> bool:
 
 def gather(sources: list[Path], assignment_id: str, notebook_name: str, workdir: Path,
            zone: ZoneInfo, show_names: bool = True, layout: str | None = None,
-           limits: ZipLimits = DEFAULT_LIMITS) -> Intake:
-    """Collect one candidate per learner from all ``sources`` (folders or zips)."""
+           limits: ZipLimits = DEFAULT_LIMITS, own_work: bool = False) -> Intake:
+    """Collect one candidate per learner from all ``sources`` (folders or zips);
+    ``own_work``: one learner marking their own file (the learner app), whatever its name."""
     intake = Intake()
     found: list[Candidate] = []
     for number, path in enumerate(sources, start=1):
@@ -97,7 +98,8 @@ def gather(sources: list[Path], assignment_id: str, notebook_name: str, workdir:
         intake.layouts.append(kind)
         collect = {"nbgrader": _nbgrader, "moodle": _moodle, "canvas": _canvas,
                    "flat": _flat}[kind]
-        batch = collect(source, assignment_id, intake)
+        batch = (_flat(source, assignment_id, intake, own_work) if kind == "flat"
+                 else collect(source, assignment_id, intake))
         for candidate in batch:
             _choose_notebook(candidate, notebook_name, show_names)
             candidate.order = len(found)
@@ -294,27 +296,74 @@ def _canvas_id(member: str) -> str | None:
     return match["uid"] if match else None
 
 
-def _flat(source: _Source, assignment_id: str, intake: Intake) -> list[Candidate]:
-    out = []
+def _flat(source: _Source, assignment_id: str, intake: Intake,
+          own_work: bool = False) -> list[Candidate]:
+    files = []
     for child in sorted(p for p in source.root.iterdir() if not junk(p)):
         if child.is_dir():
             intake.rejected.append(Rejected(source.label, child.name, (
                 "a folder among single-file submissions belongs to no learner, so it was not "
                 "graded")))
             continue
+        files.append(child)
+    out = []
+    for child in files:
         learner_id = flat_learner_id(child.name, assignment_id)
+        problem = None
+        if not (own_work and len(files) == 1):  # a learner marking their own work: it is theirs
+            problem = unnamed_problem(child.name, assignment_id, source.show_names)
+        if problem:
+            learner_id = tidy(child.name)  # the whole file name: one row per such file
         out.append(Candidate(learner_id=learner_id, name=None, layout="flat", files=[child],
-                             folder_label=child.name))
+                             folder_label=child.name, problem=problem))
     return out
 
 
-def flat_learner_id(file_name: str, assignment_id: str) -> str:
-    """``Jo Bloggs - ex01_classify_posts (1).ipynb`` → ``Jo Bloggs``."""
+#: Words that say which copy or version a file is, never whose it is.
+NOISE_WORDS = frozenset({"copy", "final", "draft", "version", "new", "latest", "updated",
+                         "revised", "finished", "complete", "completed", "submission"})
+_VERSION = re.compile(r"^v\d+$", re.I)
+
+
+def _exercise_pattern(assignment_id: str) -> re.Pattern[str]:
+    """The exercise's id however it is spaced: ``ex01_classify_posts``, ``ex01 classify posts``,
+    ``EX01-Classify-Posts``."""
+    return re.compile(r"[\s_-]*".join(re.escape(w) for w in assignment_id.split("_")), re.I)
+
+
+def _stem(file_name: str) -> str:
     stem = tidy(file_name.rsplit(".", 1)[0] if "." in file_name[1:] else file_name)
     copy = re.match(r"^(.*?) \(\d+\)$", stem)
-    if copy:
-        stem = copy[1]
-    trimmed = re.sub(re.escape(assignment_id), " ", stem, flags=re.I)
+    return copy[1] if copy else stem
+
+
+def unnamed_problem(file_name: str, assignment_id: str, show_names: bool = True) -> str | None:
+    """Why a flat folder's file name cannot be taken as a learner's id (None when it can): it
+    is the exercise's own file name (as the course tells learners to keep it), or it holds
+    words like "FINAL", "v2" or "copy" besides a name, and we never guess which part is whose."""
+    stem = _stem(file_name)
+    rest = _exercise_pattern(assignment_id).sub(" ", stem)
+    words = [w for w in re.split(r"[\s_.~()\[\]{}+,;-]+", rest) if w]
+    noise = [w for w in words if w.casefold() in NOISE_WORDS or _VERSION.match(w)]
+    shown = f"The file {file_name!r}" if show_names else "A file"
+    fix = ("Rename the file to the learner's id alone (for example jsmith.ipynb) and run the "
+           "command again.")
+    if len(words) == len(noise):
+        return (f"{shown} is named after the exercise, not after a learner, so it does not say "
+                f"whose work it is, and it was not graded: we never guess. {fix}")
+    if noise:
+        listed = ", ".join(f"\u201c{w}\u201d" for w in noise)
+        return (f"{shown} has words such as {listed} in its name besides the learner's, so we "
+                "could not tell which part names the learner, and it was not graded: we never "
+                f"guess. {fix}")
+    return None
+
+
+def flat_learner_id(file_name: str, assignment_id: str) -> str:
+    """``Jo Bloggs - ex01_classify_posts (1).ipynb`` → ``Jo Bloggs`` (a name that cannot be a
+    learner's, such as the exercise's own, is refused by :func:`unnamed_problem`)."""
+    stem = _stem(file_name)
+    trimmed = _exercise_pattern(assignment_id).sub(" ", stem)
     trimmed = trimmed.strip(" _-.")
     trimmed = re.sub(r"[\s_-]{2,}", lambda m: m[0].strip() or " ", trimmed)
     return tidy(trimmed) or stem
@@ -432,6 +481,7 @@ def _deduplicate(found: list[Candidate], intake: Intake, show_names: bool) -> No
                 "choose for the learner. Keep only the one that counts and run the command "
                 "again.")
             kept.files = files
+            kept.duplicates = len(real)
             intake.candidates.append(kept)
             continue
         if timed:

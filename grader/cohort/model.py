@@ -37,6 +37,9 @@ class Candidate:
     order: int = 0
     source: int = 0
     not_submitted: str | None = None
+    duplicates: int = 0
+    """How many submissions of this learner one download held, when nothing told which is the
+    latest (then none is graded); 0 otherwise."""
 
 
 @dataclass
@@ -46,6 +49,27 @@ class Rejected:
     source: str
     name: str
     reason: str
+
+
+#: What a learner reads on their page when their submission could not be marked (the reason in
+#: ``problem`` is written for the assessor and stays in grades.csv).
+LEARNER_PROBLEM = {
+    "not a notebook": (
+        "The file we received isn't the exercise itself, so there is nothing to mark yet. "
+        "Please send the exercise file, the one whose name ends in .ipynb."),
+    "damaged": (
+        "The file we received couldn't be opened: it may have been cut short while it was "
+        "being saved or sent. Your answers may well be safe in your own copy: please open the "
+        "exercise again, check your answers are there, and send it once more."),
+    "empty": (
+        "The file we received was empty, which usually means it was sent before it was saved. "
+        "Please open the exercise again, check your answers are there, and send it once more."),
+    "too large": (
+        "The file we received was too large to read. Please open the exercise again, and send "
+        "it once more."),
+    "other": ("We couldn't mark the file we received, so there is no score yet. Your assessor "
+              "will be in touch about what to send again."),
+}
 
 
 @dataclass(frozen=True)
@@ -75,6 +99,8 @@ class LearnerOutcome:
     the gradebook from an earlier run; ``recorded_score`` is nbgrader's)."""
     recorded_score: float | None = None
     lms_late_unknown: bool = False
+    problem_kind: str = "other"
+    """Which of :data:`LEARNER_PROBLEM` the learner reads when ``problem`` is set."""
 
     def update(self, **changes) -> LearnerOutcome:
         """A copy with ``changes`` (outcomes are never changed in place)."""
@@ -170,13 +196,20 @@ class LearnerOutcome:
         raw = self.raw_score
         return None if raw is None else round(max(0.0, raw - self.late_penalty), 6)
 
+    @property
+    def learner_problem(self) -> str | None:
+        """Why the submission could not be marked, written for the learner (never the
+        assessor's reason, which asks them to do things and names files)."""
+        if self.problem is None:
+            return None
+        return LEARNER_PROBLEM.get(self.problem_kind, LEARNER_PROBLEM["other"])
+
     # -- words for the LMS ------------------------------------------------------------------
     @property
     def lms_name(self) -> str:
         return self.name or self.public_id
 
-    @property
-    def lms_comment(self) -> str:
+    def lms_comment(self, answers_shown: bool) -> str:
         """Feedback the learner reads in the LMS: never the assessor's notes (those are in
         grades.csv)."""
         if self.status == "problem":
@@ -188,5 +221,7 @@ class LearnerOutcome:
             return ""
         late = (f" This includes a late penalty of {self.late_penalty:g} point"
                 f"{'' if self.late_penalty == 1 else 's'}." if self.late_penalty else "")
-        return (f"Your score: {self.score:g} out of {self.max_score:g}.{late} Your feedback "
-                "page explains each answer.")
+        explained = ("Your feedback page explains each answer." if answers_shown
+                     else "Your feedback page shows which answers were right and explains "
+                     "those.")
+        return f"Your score: {self.score:g} out of {self.max_score:g}.{late} {explained}"

@@ -111,8 +111,14 @@ def moodle_time(moment: datetime, zone: tzinfo) -> str:
     return f"{local:%A}, {local.day} {local:%B %Y}, {local.hour % 12 or 12}:{local:%M %p}"
 
 
+#: Layouts whose learner ids an LMS cannot match (taken from file names, not from the LMS).
+NO_LMS_IDS = ("flat",)
+LMS_FILES = ("moodle-grading-worksheet.csv", "canvas-gradebook.csv")
+
+
 def write_lms(out: Path, rows: list, exercise, graded_at: datetime | None = None,
-              zone: tzinfo = UTC) -> None:
+              zone: tzinfo = UTC, quiet: bool = False, answers_shown: bool = False
+              ) -> list[str]:
     """Upload files for Moodle (grading worksheet) and Canvas (gradebook import).
 
     The maximum ("Maximum Grade", "Points Possible") is the exercise's total points, written
@@ -122,10 +128,35 @@ def write_lms(out: Path, rows: list, exercise, graded_at: datetime | None = None
     comment is written for the learner (the LMS shows it to them); the assessor's notes stay in
     grades.csv. Moodle's "Last modified (grade)" is this run's time, so that Moodle takes the
     upload as newer than its own grades.
+
+    Learners from a flat folder (ids taken from file names) are left out: no LMS could match
+    them, and a file that looks uploadable but matches nobody is worse than none. Returns what
+    the assessor must be told (none when ``quiet``: a learner marking their own work); when
+    nobody is left, no LMS file is written and any from an earlier run is removed.
     """
     assignment_id, max_score = exercise.id, exercise.max_score
     graded_at = graded_at or datetime.now(UTC)
-    listed = [r for r in rows if r.status in ("graded", "to mark", "problem")]
+    handed_in = [r for r in rows if r.status in ("graded", "to mark", "problem")]
+    listed = [r for r in handed_in if r.layout not in NO_LMS_IDS]
+    left_out = len(handed_in) - len(listed)
+    told = []
+    if left_out and not quiet:
+        fix = ("Enter their scores from grades.csv by hand, or grade the LMS's own download "
+               "(Moodle's \u201cDownload all submissions\u201d or Canvas's) to get upload files.")
+        if listed:
+            told.append(f"The LMS upload files leave out {left_out} learner"
+                        f"{'s' if left_out != 1 else ''} from a folder of files named after "
+                        "them (the flat layout): file names carry no Moodle or Canvas "
+                        f"identifiers, so an LMS could not match them. {fix}")
+        else:
+            told.append("No LMS upload files were written: the learners come from a folder of "
+                        "files named after them (the flat layout), and file names carry no "
+                        "Moodle or Canvas identifiers, so an LMS could not match anyone. "
+                        f"{fix}")
+    if not listed:
+        for name in LMS_FILES:
+            (out / "lms" / name).unlink(missing_ok=True)
+        return told
     moodle = []
     for r in listed:
         identifier = f"Participant {r.lms_id}" if r.layout == "moodle" and r.lms_id \
@@ -136,7 +167,7 @@ def write_lms(out: Path, rows: list, exercise, graded_at: datetime | None = None
         moodle.append([identifier, r.lms_name, "", status,
                        r.score if r.status == "graded" else None, max_score, "Yes",
                        submitted, moodle_time(graded_at, zone) if r.status == "graded" else "",
-                       r.lms_comment])
+                       r.lms_comment(answers_shown)])
     write_private(out / "lms" / "moodle-grading-worksheet.csv", csv_text(
         ["Identifier", "Full name", "Email address", "Status", "Grade", "Maximum Grade",
          "Grade can be changed", "Last modified (submission)", "Last modified (grade)",
@@ -149,6 +180,7 @@ def write_lms(out: Path, rows: list, exercise, graded_at: datetime | None = None
                        r.score if r.status == "graded" else None])
     write_private(out / "lms" / "canvas-gradebook.csv", csv_text(
         ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", assignment_id], canvas))
+    return told
 
 
 class ResultsBelongElsewhere(ValueError):

@@ -80,6 +80,10 @@ class Options:
     submission_times: Path | None = None
     due_words: str = ""
     time_limit: float = DEFAULT_TIME_LIMIT
+    own_work: bool = False
+    """One learner marking their own exercise (the learner app): the only file of a flat folder
+    is theirs whatever its name (it keeps the exercise's), their page names no learner, and no
+    LMS files are written."""
 
 
 def _say(options: Options, text: str, error: bool = False) -> None:
@@ -153,7 +157,8 @@ def run(options: Options) -> int:
             _say(options, f"WARNING: {warning}", error=True)
         elsewhere = course_dir is not None and course_dir != out
         _say(options, f"Done in {time.perf_counter() - started:.1f} s. "
-                      + summary_line(outcomes, state.refused) + f" Results in {out}"
+                      + summary_line(outcomes, state.refused, name_problems=True)
+                      + f" Results in {out}"
                       + (f"; formgrader's copies in {course_dir}." if elsewhere else ".")
                       + f" Set the assignment's maximum grade in the LMS to "
                         f"{exercise.max_score:g}.")
@@ -193,9 +198,10 @@ def find_submissions(state: Run) -> None:
     options = state.options
     state.intake = gather(options.sources, state.exercise.id, state.exercise.notebook_name,
                           state.workdir, state.zone, show_names=state.pseudo is None,
-                          layout=options.layout, limits=options.zip_limits)
+                          layout=options.layout, limits=options.zip_limits,
+                          own_work=options.own_work)
     _apply_times(options, state.intake.candidates, state.zone)
-    _say(options, f"Found {len(state.intake.candidates)} learners "
+    _say(options, f"Found {_learners(len(state.intake.candidates))} "
                   f"({', '.join(sorted(set(state.intake.layouts)))} layout)"
                   + (f" and {len(state.intake.rejected)} refused file(s)"
                      if state.intake.rejected else "") + ".")
@@ -335,7 +341,9 @@ def write_outputs(state: Run) -> None:
     outputs.write_grades(out, [*outcomes, *state.refused], pseudonymised=pseudo is not None)
     outputs.write_run_info(out, exercise.id, pseudonymised=pseudo is not None)
     outputs.write_items(out, outcomes)
-    outputs.write_lms(out, outcomes, exercise, zone=state.zone)
+    state.warnings.extend(outputs.write_lms(out, outcomes, exercise, zone=state.zone,
+                                            quiet=options.own_work,
+                                            answers_shown=state.show_answers))
     folder = outputs.private_dir(out / "feedback")
     wanted = {f"{file_slug(o.public_id)}.html" for o in outcomes
               if o.standing == "not in this download"}  # their page from an earlier run
@@ -344,7 +352,8 @@ def write_outputs(state: Run) -> None:
             continue
         path = out / outcome.feedback_file
         wanted.add(path.name)
-        outputs.write_private(path, feedback.render(outcome, state.show_answers))
+        outputs.write_private(path, feedback.render(outcome, state.show_answers,
+                                                    name_learner=not options.own_work))
     for old in folder.glob("*.html"):
         if old.name not in wanted:
             old.unlink()
@@ -378,15 +387,16 @@ def write_outputs(state: Run) -> None:
         "problems": [o for o in outcomes if o.status == "problem"],
         "late": [o for o in outcomes if o.late_by],
         "superseded": superseded, "rejected": rejected,
+        "duplicated": [o for o in outcomes if o.submission.duplicates],
     }
     reveal = state.show_answers if options.debrief_answers is None else options.debrief_answers
     deck = debrief.write(out, debrief.answers_from_outcomes(outcomes), exercise, reveal)
     context["debrief"] = deck.name if deck else None
-    outputs.write_private(out / "report.html", report.build(
-        outcomes, exercise, {**context, "answers_shown": state.show_answers}))
-    if not state.show_answers:  # the assessor's own copy, with the answers: never for the room
-        outputs.write_private(out / "report-with-answers.html", report.build(
-            outcomes, exercise, {**context, "answers_shown": True}))
+    outputs.write_private(out / "report.html", report.build(  # for the room: names nobody
+        outcomes, exercise, {**context, "answers_shown": state.show_answers, "for_room": True}))
+    # the assessor's own copy, with the answers and the learners' names: never for the room
+    outputs.write_private(out / "report-with-answers.html", report.build(
+        outcomes, exercise, {**context, "answers_shown": True, "for_room": False}))
 
 
 #: The run, in order (name, step).
@@ -404,9 +414,11 @@ STEPS: tuple[tuple[str, Callable[[Run], None]], ...] = (
 # ------------------------------------------------------------------------------------------
 # Helpers
 # ------------------------------------------------------------------------------------------
-def summary_line(outcomes: list[LearnerOutcome], refused: list[LearnerOutcome]) -> str:
+def summary_line(outcomes: list[LearnerOutcome], refused: list[LearnerOutcome],
+                 name_problems: bool = False) -> str:
     """Every learner and file in one sentence: graded, to mark, problems, not submitted,
-    refused (the same counts as grades.csv)."""
+    refused (the same counts as grades.csv); with ``name_problems`` (the terminal, never the
+    room's report), the first few learners who could not be graded, by id."""
     counts = {status: sum(o.status == status for o in outcomes)
               for status in ("graded", "to mark", "problem", "not submitted",
                              "not in this download")}
@@ -425,7 +437,26 @@ def summary_line(outcomes: list[LearnerOutcome], refused: list[LearnerOutcome]) 
     every = (" Every learner found was graded." if not counts["problem"] and not refused
              and not counts["not submitted"] else
              " Each one not graded is listed with its reason in grades.csv.")
-    return f"{found} learners: " + ", ".join(parts) + "." + every
+    return f"{_learners(found)}: " + ", ".join(parts) + "." + every \
+        + (_not_graded(outcomes) if name_problems else "")
+
+
+#: How many learners the terminal names when some could not be graded (the rest: grades.csv).
+NAMED_IN_SUMMARY = 10
+
+
+def _learners(count: int) -> str:
+    return f"{count} learner{'' if count == 1 else 's'}"
+
+
+def _not_graded(outcomes: list[LearnerOutcome]) -> str:
+    """The learners who could not be graded, by id (the first few), for the terminal."""
+    ids = [o.public_id for o in outcomes if o.status == "problem"]
+    if not ids:
+        return ""
+    shown = ", ".join(ids[:NAMED_IN_SUMMARY])
+    more = len(ids) - NAMED_IN_SUMMARY
+    return f" Could not be graded: {shown}" + (f" and {more} more" if more > 0 else "") + "."
 
 
 def _apply_times(options: Options, candidates: list[Candidate], tz) -> None:

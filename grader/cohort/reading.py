@@ -39,16 +39,19 @@ class ReadResult:
     notebook: dict | None = None
     problem: str | None = None
     notes: list[str] = field(default_factory=list)
+    kind: str = "other"
+    """What the learner is told (a key of :data:`~grader.cohort.model.LEARNER_PROBLEM`)."""
 
 
 def read_submission(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResult:
     """Read ``path`` without trusting anything in it."""
     size = path.stat().st_size
     if size == 0:
-        return ReadResult(problem="The file is empty (0 bytes): the notebook was probably not "
-                          "saved before it was submitted.")
+        return ReadResult(kind="empty", problem=(
+            "The file is empty (0 bytes): the notebook was probably not saved before it was "
+            "submitted."))
     if size > max_bytes:
-        return ReadResult(problem=(
+        return ReadResult(kind="too large", problem=(
             f"The file is {size / 2**20:,.0f} MB, more than the {max_bytes / 2**20:,.0f} MB "
             "we read. It probably holds large saved outputs: ask the learner to clear all "
             "outputs, save and submit again."))
@@ -56,7 +59,8 @@ def read_submission(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResul
     head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
     for magic, kind in _MAGIC:
         if head[: len(magic)].lower() == magic.lower():
-            return ReadResult(problem=f"This is {kind}, not a Jupyter notebook. Ask the learner "
+            return ReadResult(kind="not a notebook",
+                              problem=f"This is {kind}, not a Jupyter notebook. Ask the learner "
                               "to submit the .ipynb file of the exercise.")
     result = ReadResult()
     if size > LARGE:
@@ -73,6 +77,7 @@ def read_submission(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResul
                             "they were replaced before reading.")
     del data
     if not text.lstrip().startswith("{"):
+        result.kind = "not a notebook"
         result.problem = ("This file is not a Jupyter notebook (it does not start like one). "
                           "Ask the learner to submit the .ipynb file of the exercise.")
         return result
@@ -80,6 +85,7 @@ def read_submission(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResul
         raw = json.loads(text)
     except (json.JSONDecodeError, RecursionError) as error:
         where = f" (near line {error.lineno})" if isinstance(error, json.JSONDecodeError) else ""
+        result.kind = "damaged"
         result.problem = (
             f"The notebook file is damaged: it is not valid notebook data{where}. It may have "
             "been cut short or edited outside Jupyter. Ask the learner to open it in Jupyter, "
@@ -90,6 +96,7 @@ def read_submission(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadResul
 
 def _to_v4(raw: Any, result: ReadResult) -> ReadResult:
     if not isinstance(raw, dict) or not ("cells" in raw or "worksheets" in raw):
+        result.kind = "not a notebook"
         result.problem = ("This file holds data, but not a Jupyter notebook. Ask the learner "
                           "to submit the .ipynb file of the exercise.")
         return result
@@ -115,6 +122,7 @@ def _to_v4(raw: Any, result: ReadResult) -> ReadResult:
             if not isinstance(cell.get("metadata"), dict):
                 cell["metadata"] = {}
     except Exception:  # noqa: BLE001 - any malformed structure is the learner's file, not a bug
+        result.kind = "damaged"
         result.problem = ("The notebook's structure is damaged, so its cells cannot be read. "
                           "Ask the learner to open it in Jupyter, save and submit again.")
         return result

@@ -44,7 +44,8 @@ def _plots(distribution: pd.Series, table: pd.DataFrame, labels: dict[str, str])
     axis.bar(distribution.index, distribution.values, color="#3b6ea5", width=0.8)
     axis.set_xlabel("Score (points)")
     axis.set_ylabel("Learners")
-    axis.set_xticks(list(distribution.index))
+    step = tick_step(len(distribution))
+    axis.set_xticks([x for x in distribution.index if x % step == 0])
     axis.yaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]
     axis.spines[["top", "right"]].set_visible(False)
     histogram = _png(figure)
@@ -65,6 +66,19 @@ def _plots(distribution: pd.Series, table: pd.DataFrame, labels: dict[str, str])
     facility = _png(figure)
     plt.close(figure)
     return {"histogram": histogram, "facility": facility}
+
+
+#: At most this many score labels under the chart, so that they never run together.
+MAX_TICKS = 12
+
+
+def tick_step(scores: int) -> int:
+    """Label every score, or every 2nd, 5th, 10th… so that at most :data:`MAX_TICKS` show."""
+    step = 1
+    for step in (1, 2, 5, 10, 20, 50, 100):
+        if math.ceil(scores / step) <= MAX_TICKS:
+            break
+    return step
 
 
 NO_RULE = "(none)"
