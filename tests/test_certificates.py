@@ -289,7 +289,10 @@ def test_the_pdf_is_a4_tagged_and_shows_every_claim(issued: Path, name: str) -> 
     text = text_of(path)
     wrong = LEARNERS[name]
     for expected in (name, PROVIDER, "Posting with Care", "Certificate of assessed CPD",
-                     "reached the pass mark of 70%", "Issued on 1 December 2026",
+                     "reached the pass mark of 70% in each of the exercises of Posting with Care "
+                     "listed below",
+                     "It covers the exercises listed, and no other",
+                     "Issued on 1 December 2026",
                      "CPD time 1 hour 35 minutes",  # the two exercises' 40 + 55 minutes
                      f"Exercise 1: Acceptable or not? {EX1_POINTS - wrong} out of {EX1_POINTS}",
                      f"Exercise 2: Which rule, and what would you do? {EX2_POINTS - wrong} out of "
@@ -314,6 +317,37 @@ def test_what_is_signed_is_exactly_what_the_certificate_says(issued: Path) -> No
         ("ex01_classify_posts", EX1_POINTS - 7, EX1_POINTS, 40),
         ("ex02_rules_and_responses", EX2_POINTS - 7, EX2_POINTS, 55)]
     assert document.qr_target(claims, code) == f"https://northfield.example/check#{code}"
+
+
+def test_a_certificate_for_part_of_the_course_says_so(
+        cohort: dict[str, Path], keys: dict[str, Path], tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """One exercise of three: the certificate claims only that exercise, and the command says
+    plainly that the others were not given (and still issues, signs and verifies)."""
+    out = tmp_path / "one"
+    assert certificates(cohort[h.EX01], "--pass-mark", "70%", "--key", keys["private"],
+                        "--provider", PROVIDER, "--out", out, "--date", ISSUED) == 0
+    said = capsys.readouterr().err
+    assert "Note: these certificates cover only the exercise given (ex01_classify_posts), " \
+           "not the whole course: Exercise 2: Which rule, and what would you do?, Exercise 3:" \
+           in said and "were not given" in said
+    path = certificate_of(out, PASSED[0])
+    text = text_of(path)
+    assert "reached the pass mark of 70% in the exercise of Posting with Care listed below" \
+        in text
+    assert "It covers the exercise listed, and no other" in text
+    assert "each assessed exercise" not in text and "Exercise 2" not in text
+    assert "CPD time 40 minutes" in text
+    assert check_pdf(path, load_public(keys["public"]))
+
+
+def test_the_exercises_not_given_are_named_from_the_course() -> None:
+    from grader.certificates.cli import course_exercises_not_given
+    from grader.exercise import exercise_ids
+
+    assert course_exercises_not_given(exercise_ids()) == []
+    assert course_exercises_not_given([h.EX01, h.EX02]) == [
+        f"Exercise 3: {load_exercise('ex03_social_media_policy').title}"]
 
 
 # --- checking ---------------------------------------------------------------------------------

@@ -169,6 +169,14 @@ def _page(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def course_exercises_not_given(given: list[str]) -> list[str]:
+    """The course's assessed exercises (as "Exercise 2: title") not among ``given``."""
+    from grader.exercise import exercise_ids, load_exercise
+
+    missing = [load_exercise(i) for i in exercise_ids() if i not in set(given)]
+    return [f"Exercise {e.key.number}: {e.title}" for e in missing]
+
+
 def _issue(args: argparse.Namespace) -> int:
     from course import pdf
     from grader.cohort.outputs import private_dir
@@ -212,6 +220,14 @@ def _issue(args: argparse.Namespace) -> int:
     print(f"{issued_count} certificate{'s' if issued_count != 1 else ''} issued, "
           f"{len(done) - issued_count} not issued, for {exercises} at a pass mark of "
           f"{pass_mark}. Every learner is listed in {out / 'certificates.csv'}.")
+    missing = course_exercises_not_given([f.exercise for f in folders])
+    if missing:
+        print("Note: these certificates cover only the exercise"
+              f"{'s' if len(folders) != 1 else ''} given ({exercises}), not the whole course: "
+              f"{', '.join(missing)} {'was' if len(missing) == 1 else 'were'} not given. Each "
+              "certificate lists the exercises it covers and says it covers no other. To "
+              "certify the whole course, give every exercise's results folder.",
+              file=sys.stderr)
     for decision in attention:
         print(f"  Needs your attention: {decision.learner}: {decision.reason}.", file=sys.stderr)
     return EXIT_ATTENTION if attention else EXIT_OK

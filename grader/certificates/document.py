@@ -40,6 +40,8 @@ def render(claims: Claims, code: str) -> str:
     """The certificate as a complete HTML page."""
     return _TEMPLATE.render(
         c=claims, code=code, exercises=claims.exercises, points=points,
+        scope="the exercise" if len(claims.exercises) == 1 else "each of the exercises",
+        listed="exercise" if len(claims.exercises) == 1 else "exercises",
         issued=long_date(claims.issued), cpd=duration(claims.cpd_minutes),
         subtitle=COURSE_SUBTITLE, font=Markup(pdf.FONT_STACK), qr=qr_svg(qr_target(claims, code)),
         code_pieces=[code[i:i + 96] for i in range(0, len(code), 96)],
@@ -135,8 +137,9 @@ dd { margin: 0; }
 <h1>Certificate of assessed CPD</h1>
 <p class="lead">This certifies that</p>
 <p class="name" dir="auto">{{ c.name }}</p>
-<p class="lead">reached the pass mark of {{ c.pass_mark }} in each assessed exercise of \
-<strong>{{ c.course }}</strong>, {{ subtitle }}, as marked by {{ c.provider }}:</p>
+<p class="lead">reached the pass mark of {{ c.pass_mark }} in {{ scope }} \
+of <strong>{{ c.course }}</strong> listed below, {{ subtitle }}, as marked by {{ c.provider }}. \
+It covers the {{ listed }} listed, and no other:</p>
 <table>
 <thead><tr><th scope="col">Exercise</th><th scope="col" class="score">Score</th></tr></thead>
 <tbody>

@@ -59,8 +59,8 @@ function say(kind, title, detail) {
 function show(claims) {
   const rows = [["Name", claims.name], ["Course", claims.course],
     ["Issued on", longDate(claims.issued)], ["Issued by", claims.provider],
-    ["CPD time", duration(claims.cpd_minutes) + " (the course's time for the assessed exercises)"],
-    ["Pass mark", claims.pass_mark + " in each exercise"],
+    ["CPD time", duration(claims.cpd_minutes) + " (the course's time for the exercises listed)"],
+    ["Pass mark", claims.pass_mark + " in each exercise listed"],
     ["Certificate number", claims.number]];
   for (const e of claims.exercises) rows.push([e.title, `${e.score} out of ${e.max}`]);
   const list = $("pwc-claims");

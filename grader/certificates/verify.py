@@ -55,7 +55,7 @@ def _genuine(claims: Claims) -> str:
              f"  Course:    {claims.course}",
              f"  Issued on: {long_date(claims.issued)}",
              f"  CPD time:  {duration(claims.cpd_minutes)} (the course's time for "
-             "the assessed exercises)"]
+             "the exercises below, the only ones it covers)"]
     lines += [f"  {e.title}: {points(e.score)} out of {points(e.max)}"
               for e in claims.exercises]
     return "\n".join(lines)
