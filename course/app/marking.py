@@ -44,7 +44,8 @@ def mark(exercise_id: str, copy: Path) -> Marked:
     if out.exists():
         shutil.rmtree(out)
     options = Options(assignment_id=exercise_id, sources=[copy.parent], out=out,
-                      gradebook=False, jobs=1, layout="flat", progress=False, quiet=True)
+                      gradebook=False, jobs=1, layout="flat", progress=False, quiet=True,
+                      own_work=True)
     status = run(options)
     grades = out / "grades.csv"
     if status not in (0, 2) or not grades.exists():
