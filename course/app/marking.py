@@ -2,8 +2,10 @@
 
 The learner's file is marked exactly as an assessor's cohort command would mark it
 (:func:`grader.cohort.pipeline.run`, one learner, no gradebook): the same scoring, the same
-feedback page (correct answers shown or not as the course's settings say). The results go
-beside the attempt (``attempt-N-marking/``), in the learner's private folder. The key is read
+feedback page (correct answers shown or not as the course's settings say). Only what the
+learner needs is written, beside the attempt (``attempt-N-marking/``, in the learner's private
+folder): ``grades.csv`` and their feedback page; none of the assessor's files (the report,
+``items.csv``, the LMS files, ``run.json``). The key is read
 by the grader in this kernel only, and never written anywhere the app serves.
 """
 
@@ -44,7 +46,8 @@ def mark(exercise_id: str, copy: Path) -> Marked:
     if out.exists():
         shutil.rmtree(out)
     options = Options(assignment_id=exercise_id, sources=[copy.parent], out=out,
-                      gradebook=False, jobs=1, layout="flat", progress=False, quiet=True)
+                      gradebook=False, jobs=1, layout="flat", progress=False, quiet=True,
+                      feedback_only=True)
     status = run(options)
     grades = out / "grades.csv"
     if status not in (0, 2) or not grades.exists():

@@ -80,6 +80,9 @@ class Options:
     submission_times: Path | None = None
     due_words: str = ""
     time_limit: float = DEFAULT_TIME_LIMIT
+    #: Only grades.csv and the feedback pages (a learner marking their own work: no report,
+    #: items.csv, LMS files, debrief deck or run.json, which are the assessor's).
+    feedback_only: bool = False
 
 
 def _say(options: Options, text: str, error: bool = False) -> None:
@@ -333,9 +336,10 @@ def write_outputs(state: Run) -> None:
     options, out, outcomes, exercise = state.options, state.out, state.outcomes, state.exercise
     pseudo = state.pseudo
     outputs.write_grades(out, [*outcomes, *state.refused], pseudonymised=pseudo is not None)
-    outputs.write_run_info(out, exercise.id, pseudonymised=pseudo is not None)
-    outputs.write_items(out, outcomes)
-    outputs.write_lms(out, outcomes, exercise, zone=state.zone)
+    if not options.feedback_only:
+        outputs.write_run_info(out, exercise.id, pseudonymised=pseudo is not None)
+        outputs.write_items(out, outcomes)
+        outputs.write_lms(out, outcomes, exercise, zone=state.zone)
     folder = outputs.private_dir(out / "feedback")
     wanted = {f"{file_slug(o.public_id)}.html" for o in outcomes
               if o.standing == "not in this download"}  # their page from an earlier run
@@ -348,6 +352,14 @@ def write_outputs(state: Run) -> None:
     for old in folder.glob("*.html"):
         if old.name not in wanted:
             old.unlink()
+    if not options.feedback_only:
+        _write_cohort_pages(state)
+
+
+def _write_cohort_pages(state: Run) -> None:
+    """The report (and the assessor's copy with the answers) and the debrief deck."""
+    options, out, outcomes, exercise = state.options, state.out, state.outcomes, state.exercise
+    pseudo = state.pseudo
 
     def when(c: Candidate) -> str:
         return c.submitted_at.strftime("%Y-%m-%d %H:%M UTC") if c.submitted_at else "time unknown"
