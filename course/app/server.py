@@ -3,22 +3,66 @@
 Compared with plain ``voila FOLDER``: ``/`` and ``/voila/tree…`` lead to the home page instead
 of a file list, the contents API (which lists files) is not offered, and the browser opens
 on the home page (with the token). The folder itself is written by :mod:`course.app.site`.
+
+Kernels: Voilà's page script asks the server to shut a page's kernel down when the page is
+left (a ``POST /voila/api/shutdown/<kernel>`` beacon carrying the ``_xsrf`` cookie's value as
+its ``_xsrf`` field). Plain Voilà 0.5 never sets that cookie, so the request was refused (403)
+and every page view left a kernel running: here each page sets it (:class:`CoursePageHandler`),
+and XSRF protection stays on. What kernels print goes to a log file, not the terminal
+(:class:`CourseKernelManager`); the terminal is for the course's own few lines.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import webbrowser
+from pathlib import Path
+from typing import Any
 
+from jupyter_server.services.kernels.kernelmanager import ServerKernelManager
 from jupyter_server.utils import url_path_join
 from tornado.web import RedirectHandler
 from voila.app import Voila
 from voila.tornado.contentshandler import VoilaContentsHandler
+from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
 HOME_PAGE = "voila/render/home.ipynb"
 LEFT_OUT = (TornadoVoilaTreeHandler, VoilaContentsHandler)
 NOT_ON_PAGES = ("@jupyter/nbgrader", "@jupyter-notebook/lab-extension")
+#: Log lines that say nothing to a learner (trust is for JupyterLab; these are our own pages).
+UNSAID = ("is not trusted",)
+
+
+class CoursePageHandler(TornadoVoilaHandler):
+    """A page, with the ``_xsrf`` cookie set (tornado sets it when the token is first read):
+    Voilà's page script sends the cookie's value back when it asks to shut the page's kernel
+    down, which is the only way that request passes the server's XSRF check."""
+
+    async def get(self, path: str | None = None) -> None:
+        self.xsrf_token  # noqa: B018 - reading it sets the cookie
+        await super().get(path)
+
+
+class CourseKernelManager(ServerKernelManager):
+    """Kernels whose output (start-up warnings, errors while the server stops them) goes to
+    :attr:`output` instead of the learner's terminal; without one, they print as usual."""
+
+    output: Path | None = None
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+        if CourseKernelManager.output is not None:
+            with CourseKernelManager.output.open("ab") as log:
+                kw.setdefault("stdout", log)
+                kw.setdefault("stderr", log)
+                return await super()._async_launch_kernel(kernel_cmd, **kw)
+        return await super()._async_launch_kernel(kernel_cmd, **kw)
+
+
+class _Unsaid(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not any(words in record.getMessage() for words in UNSAID)
 
 
 class CourseVoila(Voila):
@@ -29,7 +73,9 @@ class CourseVoila(Voila):
 
     def init_handlers(self) -> list:
         home = url_path_join(self.server_url, HOME_PAGE)
-        kept = [handler for handler in super().init_handlers() if handler[1] not in LEFT_OUT]
+        kept = [(handler[0], CoursePageHandler, *handler[2:])
+                if handler[1] is TornadoVoilaHandler else handler
+                for handler in super().init_handlers() if handler[1] not in LEFT_OUT]
         return [
             (self.server_url, RedirectHandler, {"url": home}),
             (url_path_join(self.server_url, r"/voila/tree(/.*)?"), RedirectHandler,
@@ -39,6 +85,7 @@ class CourseVoila(Voila):
 
     def initialize(self, argv: list[str] | None = None) -> None:
         super().initialize(argv)
+        self.log.addFilter(_Unsaid())
         # No file is handed out as a file: pages are rendered, everything else is refused.
         self.voila_configuration.file_allowlist = []
         self.voila_configuration.file_denylist = [r".*"]
