@@ -383,3 +383,13 @@ def test_mark_my_exercise_writes_only_the_learners_grade_and_feedback(learner_ho
     written = sorted(str(p.relative_to(marked.out)) for p in marked.out.rglob("*"))
     assert written == ["feedback", f"feedback/{ex}.html", "grades.csv"]
     assert marked.max_score > 0 and "post" in marked.feedback_html.casefold()
+
+
+def test_the_launcher_culls_idle_kernels_and_keeps_the_terminal_plain(tmp_path: Path) -> None:
+    args = course.voila_args(tmp_path, "127.0.0.1", 8866, "t", [])
+    assert f"--MappingKernelManager.cull_idle_timeout={course.IDLE_KERNEL_MINUTES * 60}" in args
+    assert "--Voila.log_level=WARN" in args and "--KernelManager.transport=ipc" in args
+    assert "--MappingKernelManager.kernel_manager_class=course.app.server.CourseKernelManager" \
+        in args
+    assert "--Voila.log_level=INFO" in course.voila_args(tmp_path, "127.0.0.1", 8866, "t",
+                                                         ["--Voila.log_level=INFO"])

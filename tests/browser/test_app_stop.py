@@ -69,7 +69,8 @@ def stopped_twice(tmp_path_factory: pytest.TempPathFactory, browser: Browser) ->
         seen["sigterm_exit"] = appserver.signal_stop(server, signal.SIGTERM)
         seen["after_sigterm"] = snapshot(learner)
         seen["sigterm_log"] = server.log.read_text(encoding="utf-8", errors="replace")
-        seen["pages_log_mode"] = (learner / "logs" / "pages.log").stat().st_mode & 0o777
+        pages_log = learner / "logs" / "pages.log"
+        seen["pages_log_mode"] = pages_log.stat().st_mode & 0o777 if pages_log.exists() else None
     finally:
         appserver.stop(server)
     return seen
