@@ -14,6 +14,7 @@ and XSRF protection stays on. What kernels print goes to a log file, not the ter
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import webbrowser
@@ -22,8 +23,10 @@ from typing import Any
 
 from jupyter_server.services.kernels.kernelmanager import ServerKernelManager
 from jupyter_server.utils import url_path_join
-from tornado.web import RedirectHandler
+from tornado.ioloop import IOLoop
+from tornado.web import RedirectHandler, authenticated
 from voila.app import Voila
+from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
@@ -43,6 +46,39 @@ class CoursePageHandler(TornadoVoilaHandler):
     async def get(self, path: str | None = None) -> None:
         self.xsrf_token  # noqa: B018 - reading it sets the cookie
         await super().get(path)
+
+
+#: Seconds a left page's kernel is given to handle what the page sent just before it closed.
+SHUTDOWN_GRACE = 3.0
+
+
+class CourseShutdownHandler(VoilaShutdownKernelHandler):
+    """A left page's kernel is shut down once it has handled everything the page sent: the
+    learner's last click (a choice saved into their exercise copy, say) may still be on its
+    way when the page's "shut me down" beacon arrives."""
+
+    @authenticated
+    async def post(self, kernel_id: str) -> None:
+        self.set_status(204)
+        self.finish()
+        IOLoop.current().spawn_callback(shut_down_when_settled, self.kernel_manager, kernel_id)
+
+
+async def shut_down_when_settled(manager: Any, kernel_id: str) -> None:
+    await asyncio.sleep(SHUTDOWN_GRACE)
+    if kernel_id not in manager:
+        return
+    client = manager.get_kernel(kernel_id).client()
+    try:
+        client.start_channels()
+        # the kernel answers in order: its reply comes after every message sent before it
+        await client.wait_for_ready(timeout=30)
+    except Exception:  # noqa: BLE001 - a kernel that cannot answer is shut down all the same
+        pass
+    finally:
+        client.stop_channels()
+    if kernel_id in manager:
+        await manager.shutdown_kernel(kernel_id)
 
 
 class CourseKernelManager(ServerKernelManager):
@@ -73,8 +109,9 @@ class CourseVoila(Voila):
 
     def init_handlers(self) -> list:
         home = url_path_join(self.server_url, HOME_PAGE)
-        kept = [(handler[0], CoursePageHandler, *handler[2:])
-                if handler[1] is TornadoVoilaHandler else handler
+        ours = {TornadoVoilaHandler: CoursePageHandler,
+                VoilaShutdownKernelHandler: CourseShutdownHandler}
+        kept = [(handler[0], ours.get(handler[1], handler[1]), *handler[2:])
                 for handler in super().init_handlers() if handler[1] not in LEFT_OUT]
         return [
             (self.server_url, RedirectHandler, {"url": home}),
