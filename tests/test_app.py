@@ -128,6 +128,14 @@ def test_answers_are_written_as_literal_lines_into_the_learners_own_copy(learner
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # written whole, no leftovers
 
 
+def test_the_folders_made_in_the_private_folder_are_owner_only(learner_home) -> None:
+    path = exercise_copy.ensure_copy("ex01_classify_posts")
+    made = [learner_home, learner_home / "exercises", learner_home / "exercises" /
+            "ex01_classify_posts", path.parent]
+    assert {folder: oct(stat.S_IMODE(folder.stat().st_mode)) for folder in made} == {
+        folder: oct(0o700) for folder in made}
+
+
 def test_a_written_part_keeps_its_heading(learner_home) -> None:
     ex = "ex03_social_media_policy"
     path = exercise_copy.ensure_copy(ex)
@@ -363,3 +371,25 @@ def test_the_room_vote_counts_only_on_a_hub(monkeypatch) -> None:
     monkeypatch.setenv(settings.ROLE_ENV, "assessor")
     with pytest.raises(settings.SettingError, match=settings.ROLE_ENV):
         settings.current()
+
+
+def test_mark_my_exercise_writes_only_the_learners_grade_and_feedback(learner_home) -> None:
+    from course.app import marking
+
+    ex = "ex01_classify_posts"
+    path = exercise_copy.ensure_copy(ex)
+    exercise_copy.write_answer(path, "post_07", "acceptable")
+    marked = marking.mark(ex, path)
+    written = sorted(str(p.relative_to(marked.out)) for p in marked.out.rglob("*"))
+    assert written == ["feedback", f"feedback/{ex}.html", "grades.csv"]
+    assert marked.max_score > 0 and "post" in marked.feedback_html.casefold()
+
+
+def test_the_launcher_culls_idle_kernels_and_keeps_the_terminal_plain(tmp_path: Path) -> None:
+    args = course.voila_args(tmp_path, "127.0.0.1", 8866, "t", [])
+    assert f"--MappingKernelManager.cull_idle_timeout={course.IDLE_KERNEL_MINUTES * 60}" in args
+    assert "--Voila.log_level=WARN" in args and "--KernelManager.transport=ipc" in args
+    assert "--MappingKernelManager.kernel_manager_class=course.app.server.CourseKernelManager" \
+        in args
+    assert "--Voila.log_level=INFO" in course.voila_args(tmp_path, "127.0.0.1", 8866, "t",
+                                                         ["--Voila.log_level=INFO"])

@@ -456,8 +456,51 @@ def test_the_record_lists_exercises_with_their_first_attempt(home: Path) -> None
     assert "they are not marks from an assessor" in _Page(html).words
 
 
+def test_what_the_record_page_says_about_the_name_and_completion_is_true(home: Path) -> None:
+    import ipywidgets as widgets
+
+    progress.record_completion(bank.lesson(NEVER), score=9, posts=13, when=MARCH_3)
+    widget = CpdRecord()
+
+    def said() -> str:
+        found, todo = [], [widget]
+        while todo:
+            item = todo.pop()
+            todo.extend(getattr(item, "children", ()))
+            if isinstance(item, widgets.HTML):
+                found.append(item.value)
+        return " ".join(" ".join(found).split())
+
+    words = said()
+    assert "work through its quiz at the end to your score" not in words
+    assert "A lesson counts as completed when you reach the end of its quiz and see your score."\
+        in words
+    assert "is not kept anywhere else" not in words
+    assert "saved, with your name on it, in the course's private folder" in words
+    widget.name.value = "Robin Ashdown"
+    widget.create.click()
+    saved = list(home.glob("cpd-record-*.html"))
+    assert len(saved) == 1 and "Robin Ashdown" in saved[0].read_text(encoding="utf-8")
+
+
 # --- the PDF ----------------------------------------------------------------------------------
 NAMES = {"latin": "Zoë Ó Súilleabháin", "arabic": "زينب الحسيني", "chinese": "王小明"}
+
+
+@pytest.mark.skipif(pdf.unavailable_reason() is not None, reason="PDFs cannot be made here")
+def test_the_pdf_gives_the_total_once_after_the_last_lesson(home: Path) -> None:
+    """The lessons table runs onto page 2 (its heading row repeats there): the total comes
+    once, under the last lesson, not also at the foot of page 1 as if it were a subtotal."""
+    from pypdf import PdfReader
+
+    progress.record_completion(bank.lesson(NEVER), score=10, posts=13, when=MARCH_3)
+    reader = PdfReader(create_pdf(name="Siân O'Connor-Ní Bhriain", now=MARCH_9))
+    pages = [" ".join(page.extract_text().split()) for page in reader.pages]
+    table_pages = [i for i, text in enumerate(pages) if "Quiz score at the first try" in text]
+    assert len(table_pages) >= 2, "the lessons table should run onto a second page here"
+    last = f"8. {bank.lessons()['08-grey-areas'].title}"
+    totals = [i for i, text in enumerate(pages) for _ in range(text.count("Total completed"))]
+    assert totals == [table_pages[-1]] and last in pages[table_pages[-1]], totals
 
 
 @pytest.mark.skipif(pdf.unavailable_reason() is not None, reason="PDFs cannot be made here")

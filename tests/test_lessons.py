@@ -124,6 +124,9 @@ def test_lesson_points_to_its_exercise_and_the_next_lesson(lesson_id: str) -> No
             assert target.exists(), link
     if lesson.exercise is not None:
         assert f"../../{lesson.exercise.path}" in links
+        words = squash(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", last)).replace("**", "")
+        assert "?." not in words and "Exercise: Exercise" not in words, words
+        assert f"try {lesson.exercise.title}" in words
     if lesson_id != LESSON_IDS[-1]:
         assert f"{LESSON_IDS[LESSON_IDS.index(lesson_id) + 1]}.ipynb" in links
 
@@ -160,6 +163,18 @@ def test_each_lesson_has_five_scenarios_a_quiz_and_a_reflection(lesson_id: str) 
     assert kinds["classify"] >= 4 and kinds["response"] >= 1
 
 
+@pytest.mark.parametrize("lesson_id", LESSON_IDS)
+def test_a_quiz_never_reuses_a_post_shown_earlier_in_its_lesson(lesson_id: str) -> None:
+    from course.catalogue import bank
+
+    calls = code_calls(read(LESSONS_DIR / f"{lesson_id}.ipynb"))
+    quiz_at = calls.index(("quiz", lesson_id))
+    shown = {arg for name, arg in calls[:quiz_at] if name == "classify"}
+    quiz = {post.id for post in bank.quiz_posts(lesson_id)}
+    assert len(quiz) >= 2 and not quiz & shown, sorted(quiz & shown)
+    assert quiz | shown == {p.id for p in POSTS.values() if p.lesson == lesson_id}
+
+
 def test_welcome_lesson_explains_how_to_use_the_course() -> None:
     text = squash(markdown(read(LESSONS_DIR / "01-welcome.ipynb")))
     for phrase in (
@@ -193,7 +208,8 @@ def test_welcome_lesson_has_at_least_five_warm_up_posts() -> None:
     calls = code_calls(read(LESSONS_DIR / "01-welcome.ipynb"))
     warm_ups = [arg for name, arg in calls if name == "classify"]
     assert len(warm_ups) >= 5
-    assert sorted(warm_ups) == sorted(p.id for p in POSTS.values() if p.lesson == "01-welcome")
+    assert sorted(warm_ups) == sorted(p.id for p in POSTS.values() if p.lesson == "01-welcome"
+                                      and p.id not in LESSONS["01-welcome"].quiz)
 
 
 KEYS = ROOT / "grader" / "keys"
@@ -333,6 +349,21 @@ BROKEN_CONTENT = {
         "lessons.yaml",
         lambda d: d["lessons"][1].update(objectives=[]),
         ["lessons.yaml", "lesson 02-confidentiality-and-trust", "field 'objectives'"],
+    ),
+    "a quiz that repeats a practice post": (
+        "lessons.yaml",
+        lambda d: d["lessons"][2]["quiz"].append("p025"),
+        ["lesson 03-never-disclose's quiz repeats p025", "already shown as practice"],
+    ),
+    "a quiz with another lesson's post": (
+        "lessons.yaml",
+        lambda d: d["lessons"][2]["quiz"].append("p030"),
+        ["lesson 03-never-disclose's quiz lists p030", "not posts of this lesson"],
+    ),
+    "a quiz that leaves a post out": (
+        "lessons.yaml",
+        lambda d: d["lessons"][2]["quiz"].remove("p020"),
+        ["lesson 03-never-disclose's quiz leaves out p020"],
     ),
     "a mistyped exercise path": (
         "lessons.yaml",

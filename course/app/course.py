@@ -13,6 +13,15 @@ What it does:
 2. starts Voilà on that folder, with a token, kernels kept ready (``preheat_kernel``), no
    file downloads, no file list: ``/`` and ``/voila/tree`` lead to the home page;
 3. prints the home page's address (with the token) and opens it in the browser.
+
+The terminal shows the course's own few lines (the address, how to stop, that it stopped) and
+Voilà's warnings and errors; Voilà's routine messages are not shown (``--Voila.log_level=INFO``
+shows them again) and what the pages' kernels print goes to ``logs/pages.log`` in the
+learner's private folder. Kernels talk to the server over local sockets in the server's own
+folder (``--KernelManager.transport=ipc``), not TCP ports: no port for anyone else on the
+computer to reach, and none to clash when the pages' kernels start together. A kernel left
+idle with no page connected for :data:`IDLE_KERNEL_MINUTES` minutes is shut down (a backstop:
+a page's kernel normally stops when its page is left).
 """
 
 from __future__ import annotations
@@ -27,6 +36,7 @@ import tempfile
 from pathlib import Path
 
 DEFAULT_PORT = 8866
+IDLE_KERNEL_MINUTES = 30
 HOME_PATH = "voila/render/home.ipynb"
 TEMPLATES_HOME = Path(__file__).resolve().parent / "share"  # voila/templates/posting-with-care
 
@@ -99,6 +109,11 @@ def voila_args(pages: Path, ip: str, port: int, token: str, extra: list[str]) ->
         "--VoilaConfiguration.preheat_kernel=True",
         "--VoilaConfiguration.default_pool_size=1",
         "--VoilaConfiguration.template=posting-with-care",
+        "--Voila.log_level=WARN",
+        "--KernelManager.transport=ipc",
+        "--MappingKernelManager.kernel_manager_class=course.app.server.CourseKernelManager",
+        f"--MappingKernelManager.cull_idle_timeout={IDLE_KERNEL_MINUTES * 60}",
+        "--MappingKernelManager.cull_interval=60",
     ]
     given = {arg.partition("=")[0] for arg in extra}
     kept = [arg for arg in defaults if arg.partition("=")[0] not in given]
@@ -144,10 +159,26 @@ def main(argv: list[str] | None = None) -> int:
         print("Press Ctrl-C here to stop the course (your progress is kept).", flush=True)
         if options["browser"]:
             server.CourseVoila.open_on_start = url
+        server.CourseKernelManager.output = pages_log()
         server.CourseVoila.launch_instance(voila_args(pages, ip, port, token, extra))
     finally:
         shutil.rmtree(pages, ignore_errors=True)
+    print("The course has stopped. Your progress is kept for next time.", flush=True)
     return 0
+
+
+def pages_log() -> Path | None:
+    """A fresh ``logs/pages.log`` in the private folder, for what the kernels print; None
+    (they print to the terminal) when it cannot be written."""
+    from course.runtime import private
+
+    path = private.home() / "logs" / "pages.log"
+    try:
+        private.private_dir(path.parent)
+        private.write_private(path, "")
+    except OSError:
+        return None
+    return path
 
 
 if __name__ == "__main__":

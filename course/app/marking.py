@@ -2,8 +2,10 @@
 
 The learner's file is marked exactly as an assessor's cohort command would mark it
 (:func:`grader.cohort.pipeline.run`, one learner, no gradebook): the same scoring, the same
-feedback page (correct answers shown or not as the course's settings say). The results go
-beside the attempt (``attempt-N-marking/``), in the learner's private folder. The key is read
+feedback page (correct answers shown or not as the course's settings say). Only what the
+learner needs is written, beside the attempt (``attempt-N-marking/``, in the learner's private
+folder): ``grades.csv`` and their feedback page; none of the assessor's files (the report,
+``items.csv``, the LMS files, ``run.json``). The key is read
 by the grader in this kernel only, and never written anywhere the app serves.
 """
 

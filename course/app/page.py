@@ -2,7 +2,9 @@
 
 Each call first loads what the page needs and then, when Voilà keeps kernels ready
 (``--preheat_kernel``), waits for the learner's request before reading anything the learner
-saved: a page prepared in advance never shows stale progress.
+saved: a page prepared in advance never shows stale progress. A kernel kept ready that the
+server stops (Ctrl-C, SIGTERM) before any learner asked for its page goes no further: it
+records no visit and makes no exercise copy.
 """
 
 from __future__ import annotations
@@ -16,6 +18,14 @@ from course.app import nav, settings, site
 from course.catalogue import bank
 from course.runtime import activity
 
+#: Set in the kernel by Voilà from the learner's request (``voila.handler``), and only then.
+REQUEST_VARIABLE = "SCRIPT_NAME"
+
+
+class NoRequest(KeyboardInterrupt):
+    """The server stopped a kernel kept ready before any learner asked for its page: the page
+    stops here (like Ctrl-C), before it reads or writes anything of the learner's."""
+
 
 def _ready() -> None:
     """Load the course content, then wait for the request when the kernel was preheated."""
@@ -25,7 +35,15 @@ def _ready() -> None:
     if os.environ.get("VOILA_PREHEAT", "False") != "False":
         from voila.utils import wait_for_request
 
-        wait_for_request()
+        # wait_for_request() also returns when the server stops (its websocket closes, or
+        # Ctrl-C reaches the kernel): only the request's own variables say a learner came.
+        os.environ.pop(REQUEST_VARIABLE, None)
+        try:
+            wait_for_request()
+        except KeyboardInterrupt:
+            raise NoRequest() from None
+        if REQUEST_VARIABLE not in os.environ:
+            raise NoRequest()
 
 
 def _header(name: str) -> None:

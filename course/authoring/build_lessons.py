@@ -227,6 +227,7 @@ def lesson_cells(lesson: Lesson, content: Content) -> list[tuple[str, str]]:
         "freely: the course remembers your answers on this computer."
     )
     body = body_cells(content.text(f"lessons/{lesson.id}.md"), lesson.id, content)
+    check_quiz(lesson, body, content)
     footer: list[tuple[str, str]] = [
         ("markdown", f"## Key points\n\n{bullets(lesson.key_points)}"),
         (
@@ -241,11 +242,34 @@ def lesson_cells(lesson: Lesson, content: Content) -> list[tuple[str, str]]:
     return [("markdown", header), ("code", IMPORT_LINE), *body, *footer]
 
 
+def check_quiz(lesson: Lesson, body: list[tuple[str, str]], content: Content) -> None:
+    """A lesson's quiz lists its posts that the page does not show as practice: every one of
+    them, and none that the learner has judged on the page already."""
+    shown = {parse_call(source)[1] for kind, source in body
+             if kind == "code" and parse_call(source)[0] == "classify"}
+    where = f"lessons.yaml: lesson {lesson.id}'s quiz"
+    again = [post_id for post_id in lesson.quiz if post_id in shown]
+    if again:
+        raise ContentError(f"{where} repeats {', '.join(again)}, already shown as practice "
+                           "on its page")
+    others = [post_id for post_id in lesson.quiz
+              if post_id not in {p.id for p in content.lesson_posts(lesson.id)}]
+    if others:
+        raise ContentError(f"{where} lists {', '.join(others)}, not posts of this lesson")
+    left_out = [p.id for p in content.lesson_posts(lesson.id)
+                if p.id not in shown and p.id not in lesson.quiz]
+    if left_out:
+        raise ContentError(f"{where} leaves out {', '.join(left_out)}, which the page does "
+                           "not show either")
+
+
 def what_next(lesson: Lesson, lessons: list[Lesson]) -> str:
     parts = ["## What next"]
     if lesson.exercise is not None:
+        title = lesson.exercise.title.strip()
+        stop = "" if title.endswith((".", "?", "!")) else "."
         parts.append(
-            f"**Exercise:** [{lesson.exercise.title}](../../{lesson.exercise.path}). "
+            f"**When you are ready, try** [{title}](../../{lesson.exercise.path}){stop} "
             f"{lesson.exercise.note.strip()}"
         )
     later = [other for other in lessons if other.number == lesson.number + 1]

@@ -83,6 +83,19 @@ def lesson_posts(lesson_id: str) -> list[Post]:
     return [p for p in posts().values() if p.lesson == lesson_id]
 
 
+def quiz_posts(lesson_id: str) -> list[Post]:
+    """The posts of a lesson's quiz (``quiz:`` in lessons.yaml), in that order; a post that is
+    not one of the lesson's raises :class:`ContentError`."""
+    found = []
+    for post_id in lesson(lesson_id).quiz:
+        quiz_post = post(post_id)
+        if quiz_post.lesson != lesson_id:
+            raise ContentError(f"lessons.yaml: lesson {lesson_id}'s quiz lists {post_id}, "
+                               f"a post of lesson {quiz_post.lesson}")
+        found.append(quiz_post)
+    return found
+
+
 def lessons() -> dict[str, Lesson]:
     return _lessons(content_dir())
 

@@ -73,6 +73,11 @@ class Lesson(_Strict):
     objectives: list[str] = Field(min_length=2, max_length=6)
     key_points: list[str] = Field(min_length=3, max_length=8)
     reflection: str = Field(min_length=20)
+    quiz: list[str] = Field(
+        min_length=2,
+        description="the quiz's posts: this lesson's posts that its page does not show as "
+                    "practice (a quiz never re-tests a post the learner has just judged)",
+    )
     exercise: Exercise | None = None
     instructor: Instructor
 

@@ -3,7 +3,8 @@
 It is ``~/.posting-with-care`` (or the folder named by the environment variable
 ``POSTING_WITH_CARE_HOME``), never inside the course folder, so nothing personal can end up in
 the course's files or be handed in with an exercise. Files are written whole (a crash never
-leaves half a file) and readable by their owner only.
+leaves half a file) and readable by their owner only; the folders made for them (the private
+folder itself, ``exercises/…`` and so on) are owner-only too (0700).
 """
 
 from __future__ import annotations
@@ -32,6 +33,20 @@ def read_json(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def private_dir(path: Path) -> Path:
+    """Create ``path`` and whichever of its parents are missing, each owner-only (0700).
+    (``Path.mkdir(parents=True, mode=…)`` gives the mode to the last folder only.)"""
+    missing = []
+    folder = path
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for folder in reversed(missing):
+        folder.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(folder, 0o700)  # whatever the umask
+    return path
+
+
 def write_private(path: Path, text: str) -> Path:
     """Replace ``path`` with ``text`` in one step, readable and writable by the owner only."""
     return write_private_bytes(path, text.encode("utf-8"))
@@ -39,7 +54,7 @@ def write_private(path: Path, text: str) -> Path:
 
 def write_private_bytes(path: Path, data: bytes) -> Path:
     """:func:`write_private` for bytes (a PDF, say)."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(path.parent)
     with tempfile.NamedTemporaryFile(
         "wb", dir=path.parent, delete=False, prefix=f".{path.name}.", suffix=".tmp"
     ) as handle:

@@ -27,12 +27,13 @@ def classify(post_id: str) -> None:
 
 
 def quiz(lesson_id: str, seed: int | None = None) -> None:
-    """The lesson quiz: every practice post of the lesson, in random order. Finishing it
-    records the lesson in the learner's CPD progress (on this computer only)."""
+    """The lesson quiz: the lesson's posts that its page does not show as practice
+    (``quiz:`` in lessons.yaml), in random order. Finishing it records the lesson in the
+    learner's CPD progress (on this computer only)."""
     recorder = progress.quiz_recorder(bank.lesson(lesson_id))
     display(
         Quiz(
-            bank.lesson_posts(lesson_id),
+            bank.quiz_posts(lesson_id),
             seed=seed,
             on_finish=recorder,
             remember_as=lesson_id if REMEMBER else None,

@@ -117,7 +117,7 @@ LMS_FILES = ("moodle-grading-worksheet.csv", "canvas-gradebook.csv")
 
 
 def write_lms(out: Path, rows: list, exercise, graded_at: datetime | None = None,
-              zone: tzinfo = UTC, quiet: bool = False, answers_shown: bool = False
+              zone: tzinfo = UTC, answers_shown: bool = False
               ) -> list[str]:
     """Upload files for Moodle (grading worksheet) and Canvas (gradebook import).
 
@@ -131,8 +131,8 @@ def write_lms(out: Path, rows: list, exercise, graded_at: datetime | None = None
 
     Learners from a flat folder (ids taken from file names) are left out: no LMS could match
     them, and a file that looks uploadable but matches nobody is worse than none. Returns what
-    the assessor must be told (none when ``quiet``: a learner marking their own work); when
-    nobody is left, no LMS file is written and any from an earlier run is removed.
+    the assessor must be told; when nobody is left, no LMS file is written and any from an
+    earlier run is removed.
     """
     assignment_id, max_score = exercise.id, exercise.max_score
     graded_at = graded_at or datetime.now(UTC)
@@ -140,7 +140,7 @@ def write_lms(out: Path, rows: list, exercise, graded_at: datetime | None = None
     listed = [r for r in handed_in if r.layout not in NO_LMS_IDS]
     left_out = len(handed_in) - len(listed)
     told = []
-    if left_out and not quiet:
+    if left_out:
         fix = ("Enter their scores from grades.csv by hand, or grade the LMS's own download "
                "(Moodle's \u201cDownload all submissions\u201d or Canvas's) to get upload files.")
         if listed:

@@ -82,8 +82,9 @@ class Options:
     time_limit: float = DEFAULT_TIME_LIMIT
     own_work: bool = False
     """One learner marking their own exercise (the learner app): the only file of a flat folder
-    is theirs whatever its name (it keeps the exercise's), their page names no learner, and no
-    LMS files are written."""
+    is theirs whatever its name (it keeps the exercise's), their page names no learner, and only
+    grades.csv and the feedback page are written (no report, items.csv, LMS files, debrief deck
+    or run.json: those are the assessor's, and some hold the key)."""
 
 
 def _say(options: Options, text: str, error: bool = False) -> None:
@@ -339,11 +340,11 @@ def write_outputs(state: Run) -> None:
     options, out, outcomes, exercise = state.options, state.out, state.outcomes, state.exercise
     pseudo = state.pseudo
     outputs.write_grades(out, [*outcomes, *state.refused], pseudonymised=pseudo is not None)
-    outputs.write_run_info(out, exercise.id, pseudonymised=pseudo is not None)
-    outputs.write_items(out, outcomes)
-    state.warnings.extend(outputs.write_lms(out, outcomes, exercise, zone=state.zone,
-                                            quiet=options.own_work,
-                                            answers_shown=state.show_answers))
+    if not options.own_work:
+        outputs.write_run_info(out, exercise.id, pseudonymised=pseudo is not None)
+        outputs.write_items(out, outcomes)
+        state.warnings.extend(outputs.write_lms(out, outcomes, exercise, zone=state.zone,
+                                                answers_shown=state.show_answers))
     folder = outputs.private_dir(out / "feedback")
     wanted = {f"{file_slug(o.public_id)}.html" for o in outcomes
               if o.standing == "not in this download"}  # their page from an earlier run
@@ -357,6 +358,14 @@ def write_outputs(state: Run) -> None:
     for old in folder.glob("*.html"):
         if old.name not in wanted:
             old.unlink()
+    if not options.own_work:
+        _write_cohort_pages(state)
+
+
+def _write_cohort_pages(state: Run) -> None:
+    """The report (and the assessor's copy with the answers) and the debrief deck."""
+    options, out, outcomes, exercise = state.options, state.out, state.outcomes, state.exercise
+    pseudo = state.pseudo
 
     def when(c: Candidate) -> str:
         return c.submitted_at.strftime("%Y-%m-%d %H:%M UTC") if c.submitted_at else "time unknown"

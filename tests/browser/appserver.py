@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -95,3 +96,75 @@ def start(home: Path, learner_home: Path, *, token: str | None,
 
 def stop(server: AppServer) -> None:
     labserver.stop(server.labserver)
+
+
+# --- the app's kernels, seen from outside (each is a child process of the server) ------------
+def kernel_pids(server: AppServer) -> set[int]:
+    """The server's running kernels (children of its process running ipykernel)."""
+    found = set()
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            command_line = (proc / "cmdline").read_bytes()
+        except (OSError, IndexError, ValueError):
+            continue
+        if ppid == server.process.pid and b"ipykernel" in command_line:
+            found.add(int(proc.name))
+    return found
+
+
+def _cpu_ticks(pids: set[int]) -> int:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total
+
+
+def wait_until_settled(server: AppServer, kernels: int, timeout: float = 240) -> set[int]:
+    """Wait until `kernels` kernels run and none of them has used the CPU for 3 s (the pages
+    kept ready have run as far as they go before a request); their pids."""
+    deadline = time.monotonic() + timeout
+    quiet_since, last = None, None
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"the app exited:\n{server.log_tail()}")
+        pids = kernel_pids(server)
+        ticks = (len(pids), _cpu_ticks(pids))
+        if len(pids) >= kernels and ticks == last:
+            quiet_since = quiet_since or time.monotonic()
+            if time.monotonic() - quiet_since >= 3:
+                return pids
+        else:
+            quiet_since = None
+        last = ticks
+        time.sleep(0.5)
+    raise RuntimeError(f"{len(kernel_pids(server))} kernels, not {kernels} settled, within "
+                       f"{timeout:.0f} s:\n{server.log_tail()}")
+
+
+def signal_stop(server: AppServer, signum: int, timeout: float = 60) -> int:
+    """Stop the app as a terminal (SIGINT, Ctrl-C: the foreground process group) or a system
+    shutdown (SIGTERM) does; its exit code. SIGKILL (and a failure) if it does not stop."""
+    os.killpg(os.getpgid(server.process.pid), signum)
+    try:
+        return server.process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(os.getpgid(server.process.pid), signal.SIGKILL)
+        server.process.wait(timeout=10)
+        raise AssertionError(f"the app did not stop within {timeout:.0f} s of signal "
+                             f"{signum}:\n{server.log_tail()}") from None
+
+
+def wait_until(condition, *, timeout: float, what: str, server: AppServer) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"waited {timeout:.0f} s for {what}:\n{server.log_tail()}")

@@ -149,6 +149,21 @@ def test_whole_page_accessibility_and_sizes(page: Page, app: AppHolder, name: st
     page.set_viewport_size({"width": 1366, "height": 850})
 
 
+def test_the_reflection_box_fits_its_column_on_a_phone(page: Page, app: AppHolder) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        open_app_page(page, app, "03-never-disclose")
+        box = page.locator(".pwc-reflection")
+        box.scroll_into_view_if_needed()
+        text, column = page.locator(".pwc-reflection .widget-textarea").bounding_box(), \
+            box.bounding_box()
+        assert text and column
+        assert column["x"] <= text["x"] and \
+            text["x"] + text["width"] <= column["x"] + column["width"], (text, column)
+    finally:
+        page.set_viewport_size({"width": 1366, "height": 850})
+
+
 def test_start_again_asks_first_then_clears_the_lessons(page: Page, app: AppHolder) -> None:
     open_app_page(page, app, "home")
     state = page.locator("tr[data-lesson='01-welcome'] .pwc-state")

@@ -198,6 +198,10 @@ th, td { text-align: left; vertical-align: top; padding: 0.35em 0.5em;
   border-bottom: 1px solid #c9d1d9; }
 thead th { border-bottom: 2px solid #57606a; }
 tfoot th, tfoot td { border-top: 2px solid #57606a; border-bottom: none; font-weight: 700; }
+/* A table footer is repeated at the foot of every page the table runs onto (WeasyPrint does
+   this for display: table-footer-group, as browsers do when printing), where the total would
+   read as a subtotal: as a plain row group it comes once, after the last lesson. */
+tfoot { display: table-row-group; }
 td.number, th.number { text-align: right; }
 tr.not-done td { color: #57606a; }
 .note { color: #3d4450; font-size: 0.95em; }

@@ -47,7 +47,9 @@ class CpdRecord(widgets.VBox):
             layout=widgets.Layout(width="100%", max_width="40rem"),
         ).add_class("pwc-cpd-name")
         name_note = widgets.HTML(
-            "<p>Your name is printed on the record you create and is not kept anywhere else.</p>"
+            "<p>Your name appears on the record you create. Each record is saved, with your "
+            "name on it, in the course's private folder on this computer; your name is not "
+            "saved anywhere else or sent anywhere.</p>"
         ).add_class("pwc-cpd-help")
         self.create = button(
             "Create my CPD record",
@@ -164,7 +166,8 @@ def progress_table(rows: list[record.LessonRow]) -> str:
         "summary",
         title,
         table,
-        "A lesson counts as completed when you work through its quiz at the end to your score.",
+        "A lesson counts as completed when you reach the end of its quiz and see your score. "
+        "The score counts your first answer to each post.",
         *exercises,
         role=None,
     )

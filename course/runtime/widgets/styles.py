@@ -91,6 +91,9 @@ CSS = """
   flex-direction: column; align-items: flex-start; width: 100%; max-width: 46em;
   line-height: 1.5;
 }
+/* full width means no side margins: ipywidgets' 2px margin pushed the box's right border out
+   of its output area, which clips it (seen at 390 px) */
+.pwc-widget .widget-textarea { margin-left: 0; margin-right: 0; }
 .pwc-widget .widget-radio > .widget-label, .pwc-widget .widget-textarea > .widget-label {
   margin: 0 0 0.3em;
 }
