@@ -105,6 +105,13 @@ def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (folder / "posts").mkdir(parents=True)
     for name in ("framework.yaml", "lessons.yaml", "responses.yaml"):
         shutil.copy(CONTENT_DIR / name, folder / name)
+    # the lesson's quiz is its fixture posts (the real lessons.yaml lists the real posts)
+    lessons = yaml.safe_load((folder / "lessons.yaml").read_text(encoding="utf-8"))
+    for lesson in lessons["lessons"]:
+        if lesson["id"] == LESSON:
+            lesson["quiz"] = [p["id"] for p in FIXTURE_POSTS]
+    (folder / "lessons.yaml").write_text(yaml.safe_dump(lessons, allow_unicode=True),
+                                         encoding="utf-8")
     posts_file = folder / "posts" / f"{LESSON}.yaml"
     posts_file.write_text(yaml.safe_dump({"posts": FIXTURE_POSTS}), encoding="utf-8")
     monkeypatch.setenv(bank.CONTENT_ENV, str(folder))
