@@ -51,27 +51,29 @@ def label(step: Step) -> str:
     return f"Heading: {step.heading}"
 
 
+def _about(filters: Filters, lesson: str, rules, principles, topics) -> bool:
+    """Whether an item of ``lesson`` with these rules, principles and topics passes the
+    filters every item has (difficulty is the posts' own)."""
+    return (
+        (filters.lesson is None or lesson == filters.lesson)
+        and (filters.rule is None or filters.rule in rules)
+        and (filters.principle is None or filters.principle in principles)
+        and (filters.topic is None or filters.topic in topics)
+    )
+
+
 def matching(filters: Filters) -> list[Step]:
     """Every post, then every situation, that passes the filters, in course order."""
     found: list[Step] = []
     if filters.kind in ("any", "post"):
         for post in bank.posts().values():
-            if (
-                (filters.lesson is None or post.lesson == filters.lesson)
-                and (filters.rule is None or filters.rule in post.rules)
-                and (filters.principle is None or filters.principle in post.principles)
-                and (filters.topic is None or filters.topic in post.topics)
-                and (filters.difficulty is None or post.difficulty == filters.difficulty)
-            ):
+            if (_about(filters, post.lesson, post.rules, post.principles, post.topics)
+                    and (filters.difficulty is None or post.difficulty == filters.difficulty)):
                 found.append(Step(post=post.id))
         found.sort(key=lambda s: (bank.post(s.post or "").lesson, s.post))
     if filters.kind in ("any", "situation") and filters.difficulty is None:
         for response in bank.responses().values():
-            if (
-                (filters.lesson is None or response.lesson == filters.lesson)
-                and (filters.rule is None or filters.rule in response.rules)
-                and (filters.principle is None or filters.principle in response.principles)
-                and (filters.topic is None or filters.topic in response.topics)
-            ):
+            if _about(filters, response.lesson, response.rules, response.principles,
+                      response.topics):
                 found.append(Step(situation=response.id))
     return found
