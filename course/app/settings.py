@@ -85,9 +85,14 @@ def current() -> AppSettings:
     return AppSettings(assessed=_flag(ASSESSED_ENV), submit=submit, vote=_vote(), role=role)
 
 
+def on_hub() -> bool:
+    """Whether this server is a person's server on a JupyterHub (the browser is elsewhere)."""
+    return bool(os.environ.get(HUB_USER_ENV))
+
+
 def _vote() -> str:
     value = os.environ.get(VOTE_ENV, "").strip()
-    if not value or not os.environ.get(HUB_USER_ENV):
+    if not value or not on_hub():
         return ""  # not on a hub: the app never looks for a vote
     if not VOTE_PATH.fullmatch(value):
         raise SettingError(f"{VOTE_ENV}={value!r}: use the vote's path on the hub, "

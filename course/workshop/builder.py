@@ -14,7 +14,6 @@ The *Saved* list puts the trainer's own sessions first, the latest at the top.
 from __future__ import annotations
 
 import base64
-import os
 
 import ipywidgets as widgets
 from markupsafe import Markup
@@ -204,7 +203,7 @@ class SessionBuilder(widgets.VBox):
         vote = room_vote()
         # Only on the trainer's own computer is the server's browser the trainer's (make
         # course); on a hub it would be the server's, so the page's own stage is the way.
-        opened = False if vote or settings_hosted() else present.open_in_browser(path)
+        opened = False if vote or settings.on_hub() else present.open_in_browser(path)
         data = base64.b64encode(html.encode("utf-8")).decode("ascii")
         link = Markup("<a class='pwc-download-deck' download='{name}' "
                       "href='data:text/html;base64,{data}'>Download the presentation</a>").format(
@@ -247,11 +246,6 @@ def saved_options() -> list[tuple[str, str]]:
                        key=lambda s: saved_at(s.id), reverse=True)
     return ([(s.title, s.id) for s in own_first]
             + [(f"{s.title} (ready-made)", s.id) for s in ready.values()])
-
-
-def settings_hosted() -> bool:
-    """Whether the app runs on a hub (the browser is not on the server's computer)."""
-    return bool(os.environ.get(settings.HUB_USER_ENV))
 
 
 def room_vote() -> str:
